@@ -1,0 +1,67 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiErrorFilter } from './common/api-error.filter';
+import { Clock } from './common/clock';
+import { CursorCodec } from './common/cursor-codec';
+import { ApiValidationPipe } from './common/validation';
+import { AppConfig } from './config/app-config';
+import { LeaderboardsModule } from './leaderboards/leaderboards.module';
+import { OpsModule } from './ops/ops.module';
+import { PlayersModule } from './players/players.module';
+import { RedisModule } from './redis/redis.module';
+
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** Configuration, clock and cursor codec: one instance each, visible to every feature. */
+@Global()
+@Module({})
+class CoreModule {
+  static register(config: AppConfig, clock: Clock): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: Clock, useValue: clock },
+        { provide: CursorCodec, useValue: new CursorCodec(config.cursorSecret) },
+      ],
+      exports: [AppConfig, Clock, CursorCodec],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, clock: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.register(config, clock),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // A caller's X-Request-Id is kept when it is sane; otherwise we mint one.
+            genReqId: (req: IncomingMessage) => {
+              const given = req.headers['x-request-id'];
+              return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+            },
+            redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+          },
+        }),
+        RedisModule,
+        LeaderboardsModule,
+        PlayersModule,
+        OpsModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useClass: ApiValidationPipe },
+        { provide: APP_FILTER, useClass: ApiErrorFilter },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+    };
+  }
+}

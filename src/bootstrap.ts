@@ -1,0 +1,76 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { Clock, SystemClock } from './common/clock';
+import { AppConfig } from './config/app-config';
+
+const KiB = 1024;
+const BODY_LIMIT = 16 * KiB;
+const BATCH_BODY_LIMIT = 64 * KiB;
+const IMPORT_BODY_LIMIT = 64 * KiB * KiB;
+
+function httpError(statusCode: number, code: string, message: string): Error {
+  return Object.assign(new Error(message), { statusCode, code });
+}
+
+/**
+ * JSON bodies: 16 KiB, 64 KiB on batch routes (API §0); parse errors and oversize bodies become
+ * API errors through the exception filter. NDJSON (import) is handed over as a stream.
+ */
+function registerBodyParsers(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: BATCH_BODY_LIMIT },
+    (req: FastifyRequest, body: string | Buffer, done) => {
+      const text = body.toString();
+      const limit = req.url.split('?')[0].endsWith('/batch') ? BATCH_BODY_LIMIT : BODY_LIMIT;
+      if (Buffer.byteLength(text) > limit) {
+        return done(httpError(413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'body too large'), undefined);
+      }
+      if (text.trim() === '') return done(httpError(400, 'FST_ERR_CTP_EMPTY_JSON_BODY', 'empty'), undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(httpError(400, 'FST_ERR_CTP_INVALID_JSON_BODY', 'invalid JSON'), undefined);
+      }
+    },
+  );
+  fastify.addContentTypeParser('application/x-ndjson', { bodyLimit: IMPORT_BODY_LIMIT }, (_req, payload, done) =>
+    done(null, payload),
+  );
+}
+
+function setupOpenApi(app: NestFastifyApplication): void {
+  const doc = new DocumentBuilder()
+    .setTitle('rankfeed')
+    .setDescription(
+      'Real-time leaderboards and activity feeds. Errors: {"error":{"code","message","details"}}. ' +
+        'Ids match ^[A-Za-z0-9_.-]{1,64}$. Lists take limit (1..100) and an opaque cursor.',
+    )
+    .setVersion('1')
+    .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'apiKey')
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/** Builds the whole application (not listening yet); used by main.ts and by the e2e tests. */
+export async function createApp(config: AppConfig, clock: Clock = new SystemClock()): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: IMPORT_BODY_LIMIT, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+    // Our own parsers below enforce API §0's limits and error codes.
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  registerBodyParsers(app.getHttpAdapter().getInstance());
+  setupOpenApi(app);
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,48 @@
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { DomainError, ErrorDetail } from './domain-error';
+
+/** Ids of API §0; the server alone builds keys and hash tags from them. */
+export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const ID_MESSAGE = 'must match ^[A-Za-z0-9_.-]{1,64}$';
+
+function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((reason) => ({ field, reason }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+export function validationError(details: ErrorDetail[]): DomainError {
+  const summary = details
+    .slice(0, 3)
+    .map((d) => d.reason)
+    .join('; ');
+  return new DomainError('VALIDATION_FAILED', summary || 'request is invalid', details);
+}
+
+/**
+ * The one ValidationPipe (STYLE): whitelist + forbid unknown fields + transform, answering
+ * VALIDATION_FAILED with field/reason details. Bodies must be JSON objects, never arrays.
+ */
+export class ApiValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => validationError(flatten(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw validationError([{ field: 'body', reason: 'body must be a JSON object' }]);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { EnvironmentVariables, validateEnv } from './env.validation';
+
+export interface RedisConfig {
+  url: string;
+  clusterNodes: { host: string; port: number }[] | null;
+  commandTimeoutMs: number;
+  prefix: string;
+  embedded: 'auto' | 'never';
+  dataDir: string;
+}
+
+/** Typed slices of the validated environment; the only object the rest of the code reads. */
+export class AppConfig {
+  readonly production: boolean;
+  readonly http: { port: number; host: string };
+  readonly redis: RedisConfig;
+  readonly auth: { apiKeys: string | null; apiKeysFile: string | null };
+  /** Signs cursors; random per process in open mode, so cursors do not survive a restart. */
+  readonly cursorSecret: string;
+  readonly idempotencyTtlSeconds: number;
+  readonly live: { tickMs: number; allowedOrigins: string[] | null };
+  readonly rateLimit: {
+    enabled: boolean;
+    writeBurst: number;
+    writeRate: number;
+    readMax: number;
+    readWindowMs: number;
+  };
+  readonly logLevel: string;
+
+  constructor(env: EnvironmentVariables) {
+    this.production = env.NODE_ENV === 'production';
+    this.http = { port: env.PORT, host: env.HOST };
+    this.redis = {
+      url: env.REDIS_URL,
+      clusterNodes: env.REDIS_CLUSTER_NODES
+        ? env.REDIS_CLUSTER_NODES.split(',').map((hp) => {
+            const [host, port] = hp.split(':');
+            return { host, port: Number(port) };
+          })
+        : null,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      prefix: env.RANKFEED_PREFIX,
+      embedded: env.RANKFEED_EMBEDDED_REDIS as 'auto' | 'never',
+      dataDir: env.RANKFEED_DATA_DIR,
+    };
+    this.auth = {
+      apiKeys: env.RANKFEED_API_KEYS ?? null,
+      apiKeysFile: env.RANKFEED_API_KEYS_FILE ?? null,
+    };
+    this.cursorSecret = env.RANKFEED_CURSOR_SECRET ?? randomBytes(32).toString('hex');
+    this.idempotencyTtlSeconds = env.IDEMPOTENCY_TTL_SECONDS;
+    this.live = {
+      tickMs: env.LIVE_TICK_MS,
+      allowedOrigins: env.LIVE_ALLOWED_ORIGINS ? env.LIVE_ALLOWED_ORIGINS.split(',') : null,
+    };
+    this.rateLimit = {
+      enabled: env.RATE_LIMIT_ENABLED,
+      writeBurst: env.RATE_LIMIT_WRITE_BURST,
+      writeRate: env.RATE_LIMIT_WRITE_RATE,
+      readMax: env.RATE_LIMIT_READ_MAX,
+      readWindowMs: env.RATE_LIMIT_READ_WINDOW_MS,
+    };
+    this.logLevel = env.LOG_LEVEL;
+  }
+
+  static fromEnv(raw: Record<string, string | undefined>): AppConfig {
+    return new AppConfig(validateEnv(raw));
+  }
+
+  /** A copy pointing at another Redis, used when the embedded redis-server is started. */
+  withRedisUrl(url: string): AppConfig {
+    const copy = Object.create(AppConfig.prototype) as AppConfig;
+    Object.assign(copy, this, { redis: { ...this.redis, url } });
+    return copy;
+  }
+}

@@ -1,0 +1,101 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+
+/** Every environment variable the service reads (API.md §9). Nothing else reads process.env. */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  NODE_ENV: string = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT: number = 3000;
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  @IsOptional()
+  @Matches(/^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/, { message: 'must be host:port[,host:port…]' })
+  REDIS_CLUSTER_NODES?: string;
+
+  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  REDIS_COMMAND_TIMEOUT_MS: number = 1000;
+
+  @Matches(/^[A-Za-z0-9_]{1,32}$/, { message: 'must be 1-32 characters of [A-Za-z0-9_]' })
+  RANKFEED_PREFIX: string = 'rf';
+
+  @IsOptional() @IsString()
+  RANKFEED_API_KEYS?: string;
+
+  @IsOptional() @IsString()
+  RANKFEED_API_KEYS_FILE?: string;
+
+  @IsIn(['auto', 'never'])
+  RANKFEED_EMBEDDED_REDIS: string = 'auto';
+
+  @IsString()
+  RANKFEED_DATA_DIR: string = './data';
+
+  @IsOptional() @IsString() @Matches(/^.{16,}$/, { message: 'must be at least 16 characters' })
+  RANKFEED_CURSOR_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(30 * 86400)
+  IDEMPOTENCY_TTL_SECONDS: number = 86400;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  LIVE_TICK_MS: number = 100;
+
+  @Transform(toBool) @IsBoolean()
+  RATE_LIMIT_ENABLED: boolean = true;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_WRITE_BURST: number = 1000;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_WRITE_RATE: number = 500;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_READ_MAX: number = 600;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  RATE_LIMIT_READ_WINDOW_MS: number = 60000;
+
+  @IsOptional() @IsString()
+  LIVE_ALLOWED_ORIGINS?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+}
+
+/** Parses and validates the environment; throws one message naming every bad variable. */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const defined = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const env = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `  ${e.property}=${JSON.stringify(raw[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}

@@ -1,0 +1,37 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PERIODS, Period } from '../cycles';
+
+/** Query strings arrive as text; numbers are checked as text and parsed by the service. */
+export class CycleQuery {
+  @ApiPropertyOptional({ enum: PERIODS, default: 'all' })
+  @IsOptional() @IsIn(PERIODS)
+  period?: Period;
+
+  @ApiPropertyOptional({ description: 'a retained cycle id (2026-11-25, 2026-W48, 2026-11); default current' })
+  @IsOptional() @Matches(/^(all|\d{4}-\d{2}-\d{2}|\d{4}-W\d{2}|\d{4}-\d{2})$/, { message: 'cycle is not a cycle id' })
+  cycle?: string;
+}
+
+export class TopQuery extends CycleQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
+  @IsOptional() @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
+  limit?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024)
+  cursor?: string;
+}
+
+export class AroundQuery extends CycleQuery {
+  @ApiPropertyOptional({ minimum: 0, maximum: 50, default: 5 })
+  @IsOptional() @Matches(/^\d{1,2}$/, { message: 'radius must be an integer 0..50' })
+  radius?: string;
+}
+
+export class RanksQuery extends CycleQuery {
+  @ApiPropertyOptional({ description: 'comma-separated player ids, at most 100' })
+  @Matches(/^[A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64}){0,99}$/, {
+    message: 'playerIds must be 1..100 comma-separated ids matching ^[A-Za-z0-9_.-]{1,64}$',
+  })
+  playerIds!: string;
+}

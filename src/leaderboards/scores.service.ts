@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
+import { DomainError, validationFailed } from '../common/domain-error';
+import { BoardsService } from './boards.service';
+import { resolveAt, submissionTargets } from './cycle-policy';
+import type { Metadata, PeriodOutcome, StoredBoard } from './leaderboard.types';
+import { LeaderboardsRepository } from './leaderboards.repository';
+
+export interface ScoreInput {
+  playerId: string;
+  score: number;
+  at?: string;
+  metadata?: Metadata;
+  idempotencyKey?: string;
+}
+
+export interface SubmitResponse {
+  playerId: string;
+  replayed: boolean;
+  periods: Record<string, Omit<PeriodOutcome, 'period' | 'changed'>>;
+}
+
+const MAX_SAFE = 2 ** 53;
+const METADATA_MAX_BYTES = 1024;
+
+interface RawOutcome {
+  period: string;
+  cycle: string;
+  score?: string;
+  rank?: number;
+  previousScore?: string;
+  previousRank?: number;
+  improved: boolean;
+}
+
+/** Score submission rules (API §2): validate everything, then one exactly-once script. */
+@Injectable()
+export class ScoresService {
+  constructor(
+    private readonly boards: BoardsService,
+    private readonly repo: LeaderboardsRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async submit(boardId: string, input: ScoreInput): Promise<SubmitResponse> {
+    const board = await this.boards.load(boardId);
+    return this.apply(board, input, this.validate(board, input, ''));
+  }
+
+  /** Validates every entry first (one bad entry fails the request), then applies in order. */
+  async submitBatch(boardId: string, entries: ScoreInput[]): Promise<SubmitResponse[]> {
+    const board = await this.boards.load(boardId);
+    const metas = entries.map((e, i) => this.validate(board, e, `entries[${i}].`));
+    // Sent together on one connection (one slot), so Redis applies them in this order.
+    return Promise.all(entries.map((e, i) => this.apply(board, e, metas[i])));
+  }
+
+  /** Import: sets exact scores in one cycle regardless of the update policy, so it is idempotent. */
+  async importEntry(board: StoredBoard, period: string, cycle: { id: string; startsAtMs: number; ttlMs: number }, input: ScoreInput): Promise<void> {
+    const metadata = this.validate(board, input, '');
+    const reply = await this.repo.submit({
+      board,
+      playerId: input.playerId,
+      score: String(input.score),
+      metadata,
+      targets: [{ period: period as 'all', cycle: cycle.id, startsAtMs: cycle.startsAtMs, ttlMs: cycle.ttlMs }],
+      idempotency: null,
+      mode: 'set',
+    });
+    if (reply.kind === 'error') throw this.scriptError(reply.code, boardId(board));
+  }
+
+  private async apply(board: StoredBoard, input: ScoreInput, metadata: string): Promise<SubmitResponse> {
+    const now = this.clock.now();
+    const at = resolveAt(board, input.at, now);
+    const reply = await this.repo.submit({
+      board,
+      playerId: input.playerId,
+      score: String(input.score),
+      metadata,
+      targets: submissionTargets(board, at, now),
+      idempotency: input.idempotencyKey
+        ? {
+            key: input.idempotencyKey,
+            fingerprint: fingerprint(input),
+            ttlMs: this.config.idempotencyTtlSeconds * 1000,
+          }
+        : null,
+      mode: 'submit',
+    });
+    if (reply.kind === 'error') throw this.scriptError(reply.code, board.boardId);
+    const raw = JSON.parse(reply.json) as { periods: RawOutcome[] | Record<string, never> };
+    const periods: SubmitResponse['periods'] = {};
+    for (const p of Array.isArray(raw.periods) ? raw.periods : []) {
+      periods[p.period] = {
+        cycle: p.cycle,
+        score: p.score === undefined ? null : Number(p.score),
+        rank: p.rank ?? null,
+        previousRank: p.previousRank ?? null,
+        previousScore: p.previousScore === undefined ? null : Number(p.previousScore),
+        improved: p.improved,
+      };
+    }
+    return { playerId: input.playerId, replayed: reply.kind === 'replayed', periods };
+  }
+
+  /** Board-specific rules; returns the metadata as stored JSON ('' for none). */
+  private validate(board: StoredBoard, input: ScoreInput, path: string): string {
+    const { score } = input;
+    if (board.integer && (!Number.isInteger(score) || Math.abs(score) > MAX_SAFE)) {
+      throw validationFailed(`${path}score`, 'must be an integer within ±2^53 on this board');
+    }
+    if (board.minScore !== null && score < board.minScore) {
+      throw validationFailed(`${path}score`, `must be at least ${board.minScore}`);
+    }
+    if (board.maxScore !== null && score > board.maxScore) {
+      throw validationFailed(`${path}score`, `must be at most ${board.maxScore}`);
+    }
+    if (input.metadata === undefined) return '';
+    const m = input.metadata;
+    for (const [k, v] of Object.entries(m)) {
+      const ok = v === null || ['string', 'boolean'].includes(typeof v) || (typeof v === 'number' && Number.isFinite(v));
+      if (!ok) throw validationFailed(`${path}metadata.${k}`, 'must be a string, number, boolean or null');
+    }
+    const json = JSON.stringify(m);
+    if (Buffer.byteLength(json) > METADATA_MAX_BYTES) {
+      throw validationFailed(`${path}metadata`, `must be at most ${METADATA_MAX_BYTES} bytes as JSON`);
+    }
+    return json;
+  }
+
+  private scriptError(code: string, id: string): DomainError {
+    if (code === 'BOARD_NOT_FOUND') return new DomainError('BOARD_NOT_FOUND', `board ${id} does not exist`);
+    if (code === 'IDEMPOTENCY_KEY_REUSED') {
+      return new DomainError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different body');
+    }
+    return validationFailed('score', 'would take the total beyond ±2^53 on this integer board');
+  }
+}
+
+function boardId(b: StoredBoard): string {
+  return b.boardId;
+}
+
+/** What makes two submissions "the same request" for an Idempotency-Key. */
+function fingerprint(input: ScoreInput): string {
+  const canonical = JSON.stringify([input.playerId, input.score, input.at ?? null, input.metadata ?? null]);
+  return createHash('sha256').update(canonical).digest('base64url');
+}

@@ -1,0 +1,6 @@
+export interface Profile {
+  displayName: string;
+  avatarUrl?: string;
+  country?: string;
+  updatedAt: string;
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cluster, Redis, Result } from 'ioredis';
+
+/** Every Lua script, by command name → file in ./lua (STYLE: verb-noun.lua). */
+const SCRIPTS = {
+  rfSubmitScore: 'submit-score.lua',
+  rfReadRange: 'read-range.lua',
+  rfReadRanks: 'read-ranks.lua',
+  rfPutBoard: 'put-board.lua',
+  rfRemovePlayer: 'remove-player.lua',
+} as const;
+
+export type ScriptName = keyof typeof SCRIPTS;
+export type ScriptArg = string | number;
+export type ScriptReply = string | number | null | ScriptReply[];
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    rfSubmitScore(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
+    rfReadRange(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<ScriptReply, Context>;
+    rfReadRanks(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<ScriptReply[], Context>;
+    rfPutBoard(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
+    rfRemovePlayer(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
+  }
+}
+
+/**
+ * Registers every script once per connection. ioredis sends EVALSHA and falls back to EVAL on
+ * NOSCRIPT (after a Redis restart or SCRIPT FLUSH); scripts are never run inside MULTI (DESIGN §8).
+ */
+export function defineScripts(client: Redis | Cluster): void {
+  for (const [name, file] of Object.entries(SCRIPTS)) {
+    const lua = readFileSync(join(__dirname, 'lua', file), 'utf8');
+    client.defineCommand(name, { lua });
+  }
+}
