@@ -1,5 +1,5 @@
 /** Three tiers (STYLE.md): unit (src, no I/O), integration (real Redis), e2e (booted app). */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const common = {
   transform: { '^.+\\.ts$': tsJest },
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -1,7 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiErrorFilter } from './common/api-error.filter';
@@ -13,8 +12,6 @@ import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { OpsModule } from './ops/ops.module';
 import { PlayersModule } from './players/players.module';
 import { RedisModule } from './redis/redis.module';
-
-const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** Configuration, clock and cursor codec: one instance each, visible to every feature. */
 @Global()
@@ -43,11 +40,6 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            // A caller's X-Request-Id is kept when it is sane; otherwise we mint one.
-            genReqId: (req: IncomingMessage) => {
-              const given = req.headers['x-request-id'];
-              return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-            },
             redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'],
             autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
           },

@@ -2,6 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Clock, SystemClock } from './common/clock';
@@ -11,6 +13,13 @@ const KiB = 1024;
 const BODY_LIMIT = 16 * KiB;
 const BATCH_BODY_LIMIT = 64 * KiB;
 const IMPORT_BODY_LIMIT = 64 * KiB * KiB;
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** A caller's X-Request-Id is kept when it is sane; otherwise we mint one. Logs carry it. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
 
 function httpError(statusCode: number, code: string, message: string): Error {
   return Object.assign(new Error(message), { statusCode, code });
@@ -60,7 +69,12 @@ function setupOpenApi(app: NestFastifyApplication): void {
 
 /** Builds the whole application (not listening yet); used by main.ts and by the e2e tests. */
 export async function createApp(config: AppConfig, clock: Clock = new SystemClock()): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: IMPORT_BODY_LIMIT, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: IMPORT_BODY_LIMIT,
+    return503OnClosing: true,
+    requestIdHeader: false,
+    genReqId: requestId,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock), adapter, {
     bufferLogs: true,
     abortOnError: false,
@@ -68,9 +82,12 @@ export async function createApp(config: AppConfig, clock: Clock = new SystemCloc
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  registerBodyParsers(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  registerBodyParsers(fastify);
+  fastify.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
   setupOpenApi(app);
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

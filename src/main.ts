@@ -5,18 +5,24 @@ import { ensureRedis } from './redis/embedded-redis';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnv(process.env);
-  const redis = await ensureRedis({
-    redisUrl: config.redis.url,
-    mode: config.redis.clusterNodes ? 'never' : config.redis.embedded,
-    dataDir: config.redis.dataDir,
-    log: (msg) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`),
-  });
+  // A cluster is never embedded; a standalone URL that does not answer may be (README).
+  const redis = config.redis.clusterNodes
+    ? { url: config.redis.url, stop: async () => undefined }
+    : await ensureRedis({
+        redisUrl: config.redis.url,
+        mode: config.redis.embedded,
+        dataDir: config.redis.dataDir,
+        log: (msg: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`),
+      });
   const app = await createApp(redis.url === config.redis.url ? config : config.withRedisUrl(redis.url));
-  // Nest closes the app on SIGTERM/SIGINT (shutdown hooks); the private Redis stops after it.
-  process.once('beforeExit', () => void redis.stop());
+  // Graceful stop: stop accepting, finish in-flight requests, close Redis, then the private
+  // redis-server (if we started one) so its AOF is flushed.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      void app.close().finally(() => redis.stop().finally(() => process.exit(0)));
+      void app
+        .close()
+        .catch(() => undefined)
+        .finally(() => redis.stop().finally(() => process.exit(0)));
     });
   }
   await app.listen({ port: config.http.port, host: config.http.host });
