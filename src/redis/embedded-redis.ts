@@ -47,12 +47,15 @@ function noRedisMessage(url: string, reason: string, mode: 'auto' | 'never'): st
   const why =
     mode === 'never'
       ? 'starting a private redis-server is disabled (RANKFEED_EMBEDDED_REDIS=never)'
-      : 'redis-server is not installed on this machine (not found on PATH)';
+      : 'redis-server is not installed on this machine (not on PATH), so no private one could start';
+  const install =
+    mode === 'never'
+      ? 'install one with `sudo apt-get install -y redis-server` and start it'
+      : 'install it with `sudo apt-get install -y redis-server` (rankfeed then starts its own)';
   return (
     `Redis is required but nothing answered at ${redact(url)} (${reason}), and ${why}. ` +
-    'To get one: install it with `sudo apt-get install -y redis-server` (then rankfeed starts ' +
-    'a private one by itself), or run `docker run -p 6379:6379 redis:7`, or set REDIS_URL to a ' +
-    'Redis you already run.'
+    `To get one: ${install}, or run \`docker run -p 6379:6379 redis:7\`, or set REDIS_URL to ` +
+    'a Redis you already run.'
   );
 }
 
@@ -66,11 +69,14 @@ async function probeRedis(url: string): Promise<Probe> {
     commandTimeout: PROBE_TIMEOUT_MS,
     enableReadyCheck: false,
     enableOfflineQueue: false,
+    disableClientInfo: true,
   });
-  client.on('error', () => undefined);
+  // connect() only says "Connection is closed."; the error event has the cause (ECONNREFUSED...).
+  let cause: string | undefined;
+  client.on('error', (error: Error) => (cause ??= error.message));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error('no answer within 1 s')), PROBE_TIMEOUT_MS * 2);
+    timer = setTimeout(() => fail(new Error('no answer within 1 s')), PROBE_TIMEOUT_MS + 250);
   });
   try {
     await Promise.race([client.connect().then(() => client.ping()), deadline]);
@@ -82,7 +88,7 @@ async function probeRedis(url: string): Promise<Probe> {
     if (replied && /^(LOADING|BUSY|MASTERDOWN)/.test(message)) return { answered: true };
     if (replied)
       throw new Error(`Redis at ${redact(url)} refused PING: ${message}. Check REDIS_URL.`);
-    return { answered: false, reason: message };
+    return { answered: false, reason: cause ?? message };
   } finally {
     clearTimeout(timer);
     // disconnect() on an ended client would leave a 2 s timer behind.

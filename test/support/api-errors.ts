@@ -1,0 +1,63 @@
+/**
+ * The error contract of API §0 (`{error: {code, message, details?}}`, nothing else) and a probe
+ * that proves a request reached no Redis at all: the server's own command counters.
+ */
+import type { Redis } from 'ioredis';
+import type { HttpResponse } from './app';
+
+const LEAKS = [/\bat \S+ \(/, /\.ts:\d+/, /stack/i, /ReplyError|WRONGTYPE|NOSCRIPT|ERR /, /\{b:/];
+
+/** Asserts status, code and the exact envelope; `leak` strings (key prefixes, secrets) never appear. */
+export function expectApiError(
+  res: HttpResponse,
+  status: number,
+  code: string,
+  leak: string[] = [],
+): { code: string; message: string; details?: unknown } {
+  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(Object.keys(res.body)).toEqual(['error']);
+  const error = res.body.error as Record<string, unknown>;
+  const keys = Object.keys(error).sort();
+  expect(keys).toEqual(error.details === undefined ? ['code', 'message'] : ['code', 'details', 'message']);
+  expect(typeof error.message).toBe('string');
+  expect((error.message as string).length).toBeGreaterThan(0);
+  for (const pattern of LEAKS) expect(res.text).not.toMatch(pattern);
+  for (const secret of leak) expect(res.text).not.toContain(secret);
+  return res.body.error;
+}
+
+/** 400 VALIDATION_FAILED whose details are `[{field, reason}]` and name `field`. */
+export function expectValidationFailed(res: HttpResponse, field: string, leak: string[] = []): void {
+  const error = expectApiError(res, 400, 'VALIDATION_FAILED', leak);
+  expect(Array.isArray(error.details)).toBe(true);
+  const details = error.details as Array<Record<string, unknown>>;
+  expect(details.length).toBeGreaterThan(0);
+  for (const d of details) {
+    expect(Object.keys(d).sort()).toEqual(['field', 'reason']);
+    expect(typeof d.reason).toBe('string');
+  }
+  expect(details.map((d) => d.field)).toContain(field);
+}
+
+/** Total calls of every command the server has run, except the INFO calls of this probe. */
+export async function commandCalls(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  let total = 0;
+  for (const line of info.split('\r\n')) {
+    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
+    if (match && match[1] !== 'info') total += Number(match[2]);
+  }
+  return total;
+}
+
+/** Runs `send` and returns its response together with how many Redis commands it caused. */
+export async function countingCommands(
+  redis: Redis,
+  send: () => Promise<HttpResponse>,
+): Promise<{ res: HttpResponse; calls: number }> {
+  const before = await commandCalls(redis);
+  const res = await send();
+  const calls = (await commandCalls(redis)) - before;
+  return { res, calls };
+}
