@@ -48,9 +48,14 @@ function registerBodyParsers(fastify: FastifyInstance): void {
       }
     },
   );
-  fastify.addContentTypeParser('application/x-ndjson', { bodyLimit: IMPORT_BODY_LIMIT }, (_req, payload, done) =>
-    done(null, payload),
+  // NDJSON only where it is expected (import); elsewhere, as any other non-JSON body, 415.
+  fastify.addContentTypeParser('application/x-ndjson', { bodyLimit: IMPORT_BODY_LIMIT }, (req, payload, done) =>
+    req.url.split('?')[0].endsWith('/import')
+      ? done(null, payload)
+      : done(httpError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'unsupported media type'), undefined),
   );
+  // Fastify's built-in text/plain parser would hand JSON routes a string (a 400, not the 415).
+  fastify.removeContentTypeParser('text/plain');
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {

@@ -57,10 +57,13 @@ export class ApiErrorFilter implements ExceptionFilter {
     const fastifyCode = (exception as { code?: string } | null)?.code;
     if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
       const [code, message] = FASTIFY_CODES[fastifyCode];
-      return new DomainError(code, message);
+      // API §0: every VALIDATION_FAILED carries field + reason details.
+      const details = code === 'VALIDATION_FAILED' ? [{ field: 'body', reason: message }] : undefined;
+      return new DomainError(code, message, details);
     }
     if (exception instanceof SyntaxError) {
-      return new DomainError('VALIDATION_FAILED', 'body is not valid JSON');
+      const message = 'body is not valid JSON';
+      return new DomainError('VALIDATION_FAILED', message, [{ field: 'body', reason: message }]);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

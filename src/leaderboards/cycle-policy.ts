@@ -29,13 +29,13 @@ export function submissionTargets(board: BoardConfig, at: Date, now: Date): Cycl
 }
 
 /** Checks a late or early `at` against the board's grace window. */
-export function resolveAt(board: BoardConfig, at: string | undefined, now: Date): Date {
+export function resolveAt(board: BoardConfig, at: string | undefined, now: Date, field = 'at'): Date {
   if (at === undefined) return now;
   const when = new Date(at);
-  if (Number.isNaN(when.getTime())) throw validationFailed('at', 'is not a valid ISO-8601 time');
-  if (when.getTime() > now.getTime() + FUTURE_SKEW_MS) throw validationFailed('at', 'is in the future');
+  if (Number.isNaN(when.getTime())) throw validationFailed(field, 'is not a valid ISO-8601 time');
+  if (when.getTime() > now.getTime() + FUTURE_SKEW_MS) throw validationFailed(field, 'is in the future');
   if (when.getTime() < now.getTime() - board.graceSeconds * 1000) {
-    throw validationFailed('at', `is older than the board's grace window (${board.graceSeconds} s)`);
+    throw validationFailed(field, `is older than the board's grace window (${board.graceSeconds} s)`);
   }
   return when;
 }

@@ -48,17 +48,45 @@ export class ImportService {
     for await (const raw of createInterface({ input: body, crlfDelay: Infinity })) {
       lineNo += 1;
       if (raw.trim() === '') continue;
-      const line = parseLine(raw, lineNo);
-      pending.push(this.scores.importEntry(board, period, { id: cycle.id, startsAtMs: target.startsAtMs, ttlMs: target.ttlMs }, line));
+      let line: ImportLine;
+      try {
+        line = parseLine(raw, lineNo);
+      } catch (err) {
+        // Lines in flight are settled first: an earlier line's failure wins, none goes unhandled.
+        await settle(pending);
+        throw err;
+      }
+      const at = lineNo;
+      pending.push(
+        this.scores
+          .importEntry(board, period, { id: cycle.id, startsAtMs: target.startsAtMs, ttlMs: target.ttlMs }, line)
+          .catch((err: unknown) => {
+            throw onLine(err, at);
+          }),
+      );
       if (pending.length >= CHUNK) {
-        await Promise.all(pending);
+        await settle(pending);
         imported += pending.length;
         pending = [];
       }
     }
-    await Promise.all(pending);
+    await settle(pending);
     return { imported: imported + pending.length };
   }
+}
+
+/** Waits for every promise; then throws the first failure in line order, if any. */
+async function settle(pending: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(pending)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** A board rule a line broke (e.g. maxScore) names the line, like a parse error does. */
+function onLine(err: unknown, lineNo: number): unknown {
+  if (!(err instanceof DomainError) || err.code !== 'VALIDATION_FAILED') return err;
+  return new DomainError('VALIDATION_FAILED', `line ${lineNo}: ${err.message}`, [
+    { field: `line ${lineNo}`, reason: err.message },
+  ]);
 }
 
 function parseLine(raw: string, lineNo: number): ImportLine {

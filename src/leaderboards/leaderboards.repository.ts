@@ -112,6 +112,13 @@ export class LeaderboardsRepository {
     return { kind: tag === 'R' ? 'replayed' : 'applied', json: body };
   }
 
+  /** The request fingerprint stored under each idempotency key of a board; null where unused. */
+  async idempotencyFingerprints(boardId: BoardId, keys: string[]): Promise<(string | null)[]> {
+    // One board, one hash tag: a single MGET is valid on a cluster too.
+    const records = await this.redis.mget(...keys.map((k) => this.keys.idempotency(boardId, k)));
+    return records.map((r) => (r === null ? null : r.slice(0, r.indexOf('\n'))));
+  }
+
   /** One page in rank order (ranks exact under both tie policies). */
   async range(
     board: StoredBoard,

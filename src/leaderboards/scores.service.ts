@@ -47,15 +47,23 @@ export class ScoresService {
 
   async submit(boardId: string, input: ScoreInput): Promise<SubmitResponse> {
     const board = await this.boards.load(boardId);
-    return this.apply(board, input, this.validate(board, input, ''));
+    const now = this.clock.now();
+    const metadata = this.validate(board, input, '');
+    return this.apply(board, input, metadata, resolveAt(board, input.at, now), now);
   }
 
-  /** Validates every entry first (one bad entry fails the request), then applies in order. */
+  /**
+   * Validates every entry first (one bad entry fails the request, `at` and reused idempotency
+   * keys included), then applies in order.
+   */
   async submitBatch(boardId: string, entries: ScoreInput[]): Promise<SubmitResponse[]> {
     const board = await this.boards.load(boardId);
+    const now = this.clock.now();
     const metas = entries.map((e, i) => this.validate(board, e, `entries[${i}].`));
+    const ats = entries.map((e, i) => resolveAt(board, e.at, now, `entries[${i}].at`));
+    await this.assertKeysNotReused(board, entries);
     // Sent together on one connection (one slot), so Redis applies them in this order.
-    return Promise.all(entries.map((e, i) => this.apply(board, e, metas[i])));
+    return Promise.all(entries.map((e, i) => this.apply(board, e, metas[i], ats[i], now)));
   }
 
   /** Import: sets exact scores in one cycle regardless of the update policy, so it is idempotent. */
@@ -73,9 +81,13 @@ export class ScoresService {
     if (reply.kind === 'error') throw this.scriptError(reply.code, boardId(board));
   }
 
-  private async apply(board: StoredBoard, input: ScoreInput, metadata: string): Promise<SubmitResponse> {
-    const now = this.clock.now();
-    const at = resolveAt(board, input.at, now);
+  private async apply(
+    board: StoredBoard,
+    input: ScoreInput,
+    metadata: string,
+    at: Date,
+    now: Date,
+  ): Promise<SubmitResponse> {
     const reply = await this.repo.submit({
       board,
       playerId: input.playerId,
@@ -130,6 +142,27 @@ export class ScoresService {
       throw validationFailed(`${path}metadata`, `must be at most ${METADATA_MAX_BYTES} bytes as JSON`);
     }
     return json;
+  }
+
+  /**
+   * A batch entry reusing a key with another body fails the batch before anything is applied.
+   * (A concurrent request claiming the key in between is still caught by the script, per entry.)
+   */
+  private async assertKeysNotReused(board: StoredBoard, entries: ScoreInput[]): Promise<void> {
+    const wanted = new Map<string, string>();
+    for (const e of entries) {
+      if (!e.idempotencyKey) continue;
+      const fp = fingerprint(e);
+      if ((wanted.get(e.idempotencyKey) ?? fp) !== fp) {
+        throw this.scriptError('IDEMPOTENCY_KEY_REUSED', board.boardId);
+      }
+      wanted.set(e.idempotencyKey, fp);
+    }
+    if (wanted.size === 0) return;
+    const stored = await this.repo.idempotencyFingerprints(board.boardId, [...wanted.keys()]);
+    if ([...wanted.values()].some((fp, i) => stored[i] !== null && stored[i] !== fp)) {
+      throw this.scriptError('IDEMPOTENCY_KEY_REUSED', board.boardId);
+    }
   }
 
   private scriptError(code: string, id: string): DomainError {

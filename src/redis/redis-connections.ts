@@ -1,6 +1,6 @@
 import { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config/app-config';
-import { defineScripts } from './scripts';
+import { defineScripts, SCRIPT_NAMES } from './scripts';
 
 export type RedisClient = Redis | Cluster;
 
@@ -18,17 +18,26 @@ function nodeOptions(cfg: RedisConfig, role: string): RedisOptions {
     maxRetriesPerRequest: 1,
     autoResendUnfulfilledCommands: false,
     enableAutoPipelining: role !== 'subscriber',
+    autoPipeliningIgnoredCommands: SCRIPT_NAMES,
     retryStrategy: (times: number) => Math.min(100 * times, 1000),
   };
 }
 
 /** Connects (bounded by the connect timeout), registers the scripts, then turns the queue off. */
-export async function connectRedis(cfg: RedisConfig, role: 'command' | 'subscriber'): Promise<RedisClient> {
+export async function connectRedis(
+  cfg: RedisConfig,
+  role: 'command' | 'subscriber',
+): Promise<RedisClient> {
   const client: RedisClient = cfg.clusterNodes
     ? new Cluster(cfg.clusterNodes, {
         lazyConnect: true,
         enableOfflineQueue: true,
         enableAutoPipelining: role !== 'subscriber',
+        // ioredis (5.11) routes an auto-pipelined custom script by its first argument (numKeys),
+        // not its first key: mixed with other commands it fails "All keys in the pipeline should
+        // belong to the same slots allocation group". Sent directly, scripts are routed by KEYS and
+        // never run inside a pipeline (DESIGN §8).
+        autoPipeliningIgnoredCommands: SCRIPT_NAMES,
         scaleReads: 'master',
         slotsRefreshTimeout: 2000,
         clusterRetryStrategy: (times: number) => Math.min(100 * times, 1000),

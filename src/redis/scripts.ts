@@ -12,6 +12,8 @@ const SCRIPTS = {
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
+/** Command names of the scripts, kept out of ioredis auto-pipelines (see redis-connections.ts). */
+export const SCRIPT_NAMES = Object.keys(SCRIPTS) as ScriptName[];
 export type ScriptArg = string | number;
 export type ScriptReply = string | number | null | ScriptReply[];
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsISO31661Alpha2, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../../common/validation';
 
 export class PlayerParams {
@@ -18,6 +18,9 @@ export class PutProfileDto {
   avatarUrl?: string;
 
   @ApiPropertyOptional({ description: 'ISO 3166-1 alpha-2, upper case' })
-  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code (e.g. DE)' })
+  // The pattern keeps codes upper case; the list rejects unassigned ones such as ZZ.
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code (e.g. DE)' })
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code (e.g. DE)' })
   country?: string;
 }

@@ -70,7 +70,9 @@ for i = 1, n do
   local change
   if policy == 'sum' then
     change = score ~= 0 or not old
-    if integer and math.abs((oldNum or 0) + score) > 9007199254740992 then
+    -- Doubles round 2^53 + 1 down to 2^53: a sum that does not subtract back exactly overflowed.
+    local total = (oldNum or 0) + score
+    if integer and (math.abs(total) > 9007199254740992 or total - (oldNum or 0) ~= score) then
       return 'EVALIDATION_FAILED'
     end
   elseif policy == 'latest' then
@@ -130,7 +132,8 @@ for i = 1, n do
   if ttl > 0 then
     redis.call('PEXPIRE', p.z, ttl)
     redis.call('PEXPIRE', p.e, ttl)
-    redis.call('PEXPIRE', p.idx, ttl)
+    -- The index lists every retained cycle: a late write to an older cycle must not shorten it.
+    if redis.call('PTTL', p.idx) < ttl then redis.call('PEXPIRE', p.idx, ttl) end
   end
   -- Keep the best `capacity` entries: drop the worst overflow, however many entries overflow.
   if capacity > 0 then
@@ -147,7 +150,8 @@ for i = 1, n do
     end
   end
   local newRank = rankOf(p.z, member, member and newScore or nil)
-  local improved = p.change and (not p.old or better(tonumber(newScore), p.oldNum))
+  -- A score trimmed away by capacity improved nothing.
+  local improved = p.change and member and (not p.old or better(tonumber(newScore), p.oldNum))
   result[i] = { period = period, cycle = cycle, score = member and newScore or nil,
     rank = newRank, previousScore = p.old, previousRank = p.oldRank,
     improved = improved and true or false, changed = p.change and true or false }
