@@ -93,6 +93,12 @@ export async function createApp(config: AppConfig, clock: Clock = new SystemCloc
     void reply.header('x-request-id', req.id);
   });
   setupOpenApi(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A refusal at init (bad keys, production without keys) must not leave Redis connections open.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }

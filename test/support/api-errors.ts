@@ -19,7 +19,9 @@ export function expectApiError(
   expect(Object.keys(res.body)).toEqual(['error']);
   const error = res.body.error as Record<string, unknown>;
   const keys = Object.keys(error).sort();
-  expect(keys).toEqual(error.details === undefined ? ['code', 'message'] : ['code', 'details', 'message']);
+  expect(keys).toEqual(
+    error.details === undefined ? ['code', 'message'] : ['code', 'details', 'message'],
+  );
   expect(typeof error.message).toBe('string');
   expect((error.message as string).length).toBeGreaterThan(0);
   for (const pattern of LEAKS) expect(res.text).not.toMatch(pattern);
@@ -28,7 +30,11 @@ export function expectApiError(
 }
 
 /** 400 VALIDATION_FAILED whose details are `[{field, reason}]` and name `field`. */
-export function expectValidationFailed(res: HttpResponse, field: string, leak: string[] = []): void {
+export function expectValidationFailed(
+  res: HttpResponse,
+  field: string,
+  leak: string[] = [],
+): void {
   const error = expectApiError(res, 400, 'VALIDATION_FAILED', leak);
   expect(Array.isArray(error.details)).toBe(true);
   const details = error.details as Array<Record<string, unknown>>;
