@@ -22,9 +22,13 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
     this.keys = loadApiKeys(this.config.auth.apiKeys, this.config.auth.apiKeysFile);
     if (this.keys.length === 0) {
       if (this.config.production) {
-        throw new Error('No API keys configured (RANKFEED_API_KEYS / RANKFEED_API_KEYS_FILE) and NODE_ENV=production: refusing to run open.');
+        throw new Error(
+          'No API keys configured (RANKFEED_API_KEYS / RANKFEED_API_KEYS_FILE) and NODE_ENV=production: refusing to run open.',
+        );
       }
-      this.logger.warn('NO API KEYS CONFIGURED: the service is OPEN, every request is allowed. Set RANKFEED_API_KEYS.');
+      this.logger.warn(
+        'NO API KEYS CONFIGURED: the service is OPEN, every request is allowed. Set RANKFEED_API_KEYS.',
+      );
     }
   }
 

@@ -20,11 +20,15 @@ export function parseApiKeys(spec: string, source: string): ApiKeyEntry[] {
       const secret = entry.slice(0, eq);
       const scopes = entry.slice(eq + 1).split('+');
       if (eq <= 0 || secret.length < 8) {
-        throw new Error(`${source}: entry ${i + 1} must be <secret>=<scope>[+<scope>] with a secret of 8+ characters`);
+        throw new Error(
+          `${source}: entry ${i + 1} must be <secret>=<scope>[+<scope>] with a secret of 8+ characters`,
+        );
       }
       const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
       if (bad.length > 0) {
-        throw new Error(`${source}: entry ${i + 1} has unknown scope(s) ${bad.join(', ')}; known: ${SCOPES.join(', ')}`);
+        throw new Error(
+          `${source}: entry ${i + 1} has unknown scope(s) ${bad.join(', ')}; known: ${SCOPES.join(', ')}`,
+        );
       }
       return { digest: digest(secret), scopes: new Set(scopes as Scope[]) };
     });

@@ -45,7 +45,10 @@ export class ApiErrorFilter implements ExceptionFilter {
     };
     if (error.details !== undefined) body.details = error.details;
     for (const [name, value] of Object.entries(error.headers ?? {})) void reply.header(name, value);
-    void reply.status(error.status).header('content-type', 'application/json').send({ error: body });
+    void reply
+      .status(error.status)
+      .header('content-type', 'application/json')
+      .send({ error: body });
   }
 
   private toDomainError(exception: unknown, request: FastifyRequest): DomainError {
@@ -58,7 +61,8 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
       const [code, message] = FASTIFY_CODES[fastifyCode];
       // API §0: every VALIDATION_FAILED carries field + reason details.
-      const details = code === 'VALIDATION_FAILED' ? [{ field: 'body', reason: message }] : undefined;
+      const details =
+        code === 'VALIDATION_FAILED' ? [{ field: 'body', reason: message }] : undefined;
       return new DomainError(code, message, details);
     }
     if (exception instanceof SyntaxError) {

@@ -18,7 +18,8 @@ export class CursorCodec {
     if (!body || !mac || extra !== undefined || cursor.length > 1024) throw invalidCursor();
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalidCursor();
+    if (expected.length !== given.length || !timingSafeEqual(expected, given))
+      throw invalidCursor();
     let value: unknown;
     try {
       value = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));

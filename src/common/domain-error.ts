@@ -52,8 +52,13 @@ export const validationFailed = (field: string, reason: string): DomainError =>
 /** Redis did not answer. `unknown`: a write may or may not have applied; retry with the same key. */
 export class StoreUnavailableError extends DomainError {
   constructor(outcome: 'not_applied' | 'unknown') {
-    super('STORE_UNAVAILABLE', 'The data store is unavailable; retry shortly.', { outcome }, {
-      'Retry-After': '1',
-    });
+    super(
+      'STORE_UNAVAILABLE',
+      'The data store is unavailable; retry shortly.',
+      { outcome },
+      {
+        'Retry-After': '1',
+      },
+    );
   }
 }

@@ -22,7 +22,10 @@ export class EnvironmentVariables {
   @IsOptional()
   NODE_ENV: string = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT: number = 3000;
 
   @IsString()
@@ -35,16 +38,21 @@ export class EnvironmentVariables {
   @Matches(/^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/, { message: 'must be host:port[,host:port…]' })
   REDIS_CLUSTER_NODES?: string;
 
-  @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
   REDIS_COMMAND_TIMEOUT_MS: number = 1000;
 
   @Matches(/^[A-Za-z0-9_]{1,32}$/, { message: 'must be 1-32 characters of [A-Za-z0-9_]' })
   RANKFEED_PREFIX: string = 'rf';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   RANKFEED_API_KEYS?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   RANKFEED_API_KEYS_FILE?: string;
 
   @IsIn(['auto', 'never'])
@@ -53,31 +61,49 @@ export class EnvironmentVariables {
   @IsString()
   RANKFEED_DATA_DIR: string = './data';
 
-  @IsOptional() @IsString() @Matches(/^.{16,}$/, { message: 'must be at least 16 characters' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{16,}$/, { message: 'must be at least 16 characters' })
   RANKFEED_CURSOR_SECRET?: string;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(30 * 86400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86400)
   IDEMPOTENCY_TTL_SECONDS: number = 86400;
 
-  @Transform(toInt) @IsInt() @Min(10) @Max(60000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
   LIVE_TICK_MS: number = 100;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   RATE_LIMIT_ENABLED: boolean = true;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_WRITE_BURST: number = 1000;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_WRITE_RATE: number = 500;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_READ_MAX: number = 600;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   RATE_LIMIT_READ_WINDOW_MS: number = 60000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   LIVE_ALLOWED_ORIGINS?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -93,7 +119,8 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
     const lines = errors.map(
-      (e) => `  ${e.property}=${JSON.stringify(raw[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+      (e) =>
+        `  ${e.property}=${JSON.stringify(raw[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -27,7 +27,11 @@ interface PageCursor {
 
 function isPageCursor(v: unknown): v is PageCursor {
   const o = v as Record<string, unknown>;
-  return typeof v === 'object' && v !== null && ['p', 'c', 's', 'm'].every((k) => typeof o[k] === 'string');
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    ['p', 'c', 's', 'm'].every((k) => typeof o[k] === 'string')
+  );
 }
 
 const EXPORT_CHUNK = 500;
@@ -52,19 +56,30 @@ export class BoardReadsService {
     return { board, period, cycle, etag };
   }
 
-  async top(board: StoredBoard, period: Period, cycle: Cycle, limit: number, cursor: string | undefined, explicitCycle: boolean) {
+  async top(
+    board: StoredBoard,
+    period: Period,
+    cycle: Cycle,
+    limit: number,
+    cursor: string | undefined,
+    explicitCycle: boolean,
+  ) {
     let query: { mode: 'top' } | { mode: 'after'; score: string; member: string } = { mode: 'top' };
     if (cursor) {
       const c = this.cursors.decode(cursor, isPageCursor);
       if (c.p !== period || (explicitCycle && c.c !== cycle.id)) {
         throw new DomainError('INVALID_CURSOR', 'cursor belongs to another period or cycle');
       }
-      if (c.c !== cycle.id) throw new DomainError('CURSOR_EXPIRED', 'the cycle this cursor was paging has ended');
+      if (c.c !== cycle.id)
+        throw new DomainError('CURSOR_EXPIRED', 'the cycle this cursor was paging has ended');
       query = { mode: 'after', score: c.s, member: c.m };
     }
     const page = (await this.repo.range(board, period, cycle.id, limit, query, true)) as Page;
     const more = page.start + page.entries.length < page.total && page.last !== null;
-    const nextCursor = more && page.last ? this.cursors.encode({ p: period, c: cycle.id, s: page.last.score, m: page.last.member }) : null;
+    const nextCursor =
+      more && page.last
+        ? this.cursors.encode({ p: period, c: cycle.id, s: page.last.score, m: page.last.member })
+        : null;
     return { total: page.total, entries: await this.withProfiles(page.entries), nextCursor };
   }
 
@@ -79,15 +94,25 @@ export class BoardReadsService {
   }
 
   async around(board: StoredBoard, period: Period, cycle: Cycle, playerId: string, radius: number) {
-    const page = await this.repo.range(board, period, cycle.id, 0, { mode: 'around', playerId, radius }, true);
-    if (page === 'NOT_RANKED') throw new DomainError('NOT_RANKED', `player ${playerId} has no score in this cycle`);
+    const page = await this.repo.range(
+      board,
+      period,
+      cycle.id,
+      0,
+      { mode: 'around', playerId, radius },
+      true,
+    );
+    if (page === 'NOT_RANKED')
+      throw new DomainError('NOT_RANKED', `player ${playerId} has no score in this cycle`);
     return { total: page.total, playerId, radius, entries: await this.withProfiles(page.entries) };
   }
 
   async ranks(board: StoredBoard, period: Period, cycle: Cycle, playerIds: string[]) {
     const unique = [...new Set(playerIds)];
     const { total, entries } = await this.repo.ranks(board, period, cycle.id, unique, true);
-    const ranked = entries.filter((e): e is RankedEntry => e !== null).sort((a, b) => a.rank - b.rank);
+    const ranked = entries
+      .filter((e): e is RankedEntry => e !== null)
+      .sort((a, b) => a.rank - b.rank);
     const notRanked = unique.filter((_, i) => entries[i] === null);
     return { total, entries: await this.withProfiles(ranked), notRanked };
   }
@@ -96,7 +121,14 @@ export class BoardReadsService {
   async *exportLines(board: StoredBoard, period: Period, cycle: Cycle): AsyncGenerator<string> {
     let query: { mode: 'top' } | { mode: 'after'; score: string; member: string } = { mode: 'top' };
     for (;;) {
-      const page = (await this.repo.range(board, period, cycle.id, EXPORT_CHUNK, query, true)) as Page;
+      const page = (await this.repo.range(
+        board,
+        period,
+        cycle.id,
+        EXPORT_CHUNK,
+        query,
+        true,
+      )) as Page;
       for (const e of page.entries) yield `${JSON.stringify(e)}\n`;
       if (!page.last || page.entries.length < EXPORT_CHUNK) return;
       query = { mode: 'after', ...page.last };

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllowAnonymous, RequireScope } from '../auth/auth.decorators';
@@ -18,7 +29,11 @@ export class BoardsController {
   @Put(':boardId')
   @RequireScope('boards.admin')
   @ApiOperation({ summary: 'Create (201) or update (200) a board' })
-  async put(@Param() p: BoardParams, @Body() dto: PutBoardDto, @Res({ passthrough: true }) res: FastifyReply) {
+  async put(
+    @Param() p: BoardParams,
+    @Body() dto: PutBoardDto,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
     const { created, board } = await this.boards.put(p.boardId, dto);
     res.status(created ? 201 : 200);
     return board;

@@ -4,13 +4,26 @@ import { CursorCodec } from '../common/cursor-codec';
 import { DomainError, validationFailed } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
 import { currentCycle } from './cycle-policy';
-import { isValidTimeZone, Period, PERIODS, parseCycleId, retainedUntil, cyclesBetween } from './cycles';
+import {
+  isValidTimeZone,
+  Period,
+  PERIODS,
+  parseCycleId,
+  retainedUntil,
+  cyclesBetween,
+} from './cycles';
 import type { PutBoardDto } from './dto/board.dto';
 import type { BoardConfig, StoredBoard } from './leaderboard.types';
 import { LeaderboardsRepository } from './leaderboards.repository';
 
 export interface BoardView extends BoardConfig {
-  current: { period: Period; cycle: string; startsAt: string | null; endsAt: string | null; entries: number }[];
+  current: {
+    period: Period;
+    cycle: string;
+    startsAt: string | null;
+    endsAt: string | null;
+    entries: number;
+  }[];
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -26,7 +39,11 @@ export class BoardsService {
 
   async put(boardId: string, dto: PutBoardDto): Promise<{ created: boolean; board: BoardView }> {
     const existing = await this.repo.getBoard(boardId);
-    const board = this.buildConfig(boardId, dto, existing?.createdAt ?? this.clock.now().toISOString());
+    const board = this.buildConfig(
+      boardId,
+      dto,
+      existing?.createdAt ?? this.clock.now().toISOString(),
+    );
     const reply = await this.repo.putBoard(board);
     if (reply.startsWith('CONFLICT:')) {
       const field = reply.slice('CONFLICT:'.length);
@@ -60,7 +77,10 @@ export class BoardsService {
     return { ...publicConfig(board), current };
   }
 
-  async list(limit: number, cursor: string | undefined): Promise<{ boards: BoardConfig[]; nextCursor: string | null }> {
+  async list(
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ boards: BoardConfig[]; nextCursor: string | null }> {
     const after = cursor ? this.cursors.decode(cursor, isBoardCursor).after : null;
     const ids = await this.repo.listBoardIds(after, limit + 1);
     const page = ids.slice(0, limit);
@@ -68,7 +88,8 @@ export class BoardsService {
     const boards = (await Promise.all(page.map((id) => this.repo.getBoard(id)))).filter(
       (b): b is StoredBoard => b !== null,
     );
-    const nextCursor = ids.length > limit ? this.cursors.encode({ after: page[page.length - 1] }) : null;
+    const nextCursor =
+      ids.length > limit ? this.cursors.encode({ after: page[page.length - 1] }) : null;
     return { boards: boards.map(publicConfig), nextCursor };
   }
 
@@ -82,7 +103,10 @@ export class BoardsService {
   async cycles(boardId: string, period: Period, principal: Principal) {
     const board = await this.load(boardId, principal);
     if (!board.periods.includes(period)) {
-      throw validationFailed('period', `is not a period of this board (${board.periods.join(', ')})`);
+      throw validationFailed(
+        'period',
+        `is not a period of this board (${board.periods.join(', ')})`,
+      );
     }
     const now = this.clock.now();
     const current = currentCycle(board, period, now);
@@ -98,7 +122,14 @@ export class BoardsService {
         current: c.id === current.id,
         retainedUntil: iso(retainedUntil(c, board.timezone, board.retain)),
       }));
-    if (period === 'all') cycles.push({ cycle: 'all', startsAt: null, endsAt: null, current: true, retainedUntil: null });
+    if (period === 'all')
+      cycles.push({
+        cycle: 'all',
+        startsAt: null,
+        endsAt: null,
+        current: true,
+        retainedUntil: null,
+      });
     return { boardId, period, cycles };
   }
 
@@ -121,7 +152,9 @@ export class BoardsService {
     const cycles: { period: Period; cycle: string }[] = [];
     for (const period of board.periods) {
       if (period === 'all') cycles.push({ period, cycle: 'all' });
-      else for (const c of await this.repo.cycles(board.boardId, period)) cycles.push({ period, cycle: c.cycle });
+      else
+        for (const c of await this.repo.cycles(board.boardId, period))
+          cycles.push({ period, cycle: c.cycle });
     }
     if (cycles.length > 0) await this.repo.removePlayer(board, playerId, cycles);
   }
@@ -160,5 +193,7 @@ function publicConfig(b: StoredBoard): BoardConfig {
 }
 
 function isBoardCursor(v: unknown): v is { after: string } {
-  return typeof v === 'object' && v !== null && typeof (v as { after?: unknown }).after === 'string';
+  return (
+    typeof v === 'object' && v !== null && typeof (v as { after?: unknown }).after === 'string'
+  );
 }

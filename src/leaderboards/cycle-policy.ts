@@ -29,13 +29,22 @@ export function submissionTargets(board: BoardConfig, at: Date, now: Date): Cycl
 }
 
 /** Checks a late or early `at` against the board's grace window. */
-export function resolveAt(board: BoardConfig, at: string | undefined, now: Date, field = 'at'): Date {
+export function resolveAt(
+  board: BoardConfig,
+  at: string | undefined,
+  now: Date,
+  field = 'at',
+): Date {
   if (at === undefined) return now;
   const when = new Date(at);
   if (Number.isNaN(when.getTime())) throw validationFailed(field, 'is not a valid ISO-8601 time');
-  if (when.getTime() > now.getTime() + FUTURE_SKEW_MS) throw validationFailed(field, 'is in the future');
+  if (when.getTime() > now.getTime() + FUTURE_SKEW_MS)
+    throw validationFailed(field, 'is in the future');
   if (when.getTime() < now.getTime() - board.graceSeconds * 1000) {
-    throw validationFailed(field, `is older than the board's grace window (${board.graceSeconds} s)`);
+    throw validationFailed(
+      field,
+      `is older than the board's grace window (${board.graceSeconds} s)`,
+    );
   }
   return when;
 }
@@ -56,7 +65,10 @@ export function resolveReadCycle(
   if (!cycle) throw validationFailed('cycle', `is not a valid ${period} cycle id`);
   const startsAt = cycle.startsAt?.getTime() ?? 0;
   if (startsAt > now.getTime() || cyclesBetween(cycle, current, board.timezone) > board.retain) {
-    throw new DomainError('CYCLE_NOT_FOUND', `cycle ${cycleId} is not retained (retain: ${board.retain})`);
+    throw new DomainError(
+      'CYCLE_NOT_FOUND',
+      `cycle ${cycleId} is not retained (retain: ${board.retain})`,
+    );
   }
   return cycle;
 }

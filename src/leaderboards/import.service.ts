@@ -33,7 +33,11 @@ export class ImportService {
     private readonly clock: Clock,
   ) {}
 
-  async import(boardId: string, q: ReadTarget, body: Readable | undefined): Promise<{ imported: number }> {
+  async import(
+    boardId: string,
+    q: ReadTarget,
+    body: Readable | undefined,
+  ): Promise<{ imported: number }> {
     const board = await this.boards.load(boardId);
     if (!body || typeof body.on !== 'function') {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'send the entries as application/x-ndjson');
@@ -59,7 +63,12 @@ export class ImportService {
       const at = lineNo;
       pending.push(
         this.scores
-          .importEntry(board, period, { id: cycle.id, startsAtMs: target.startsAtMs, ttlMs: target.ttlMs }, line)
+          .importEntry(
+            board,
+            period,
+            { id: cycle.id, startsAtMs: target.startsAtMs, ttlMs: target.ttlMs },
+            line,
+          )
           .catch((err: unknown) => {
             throw onLine(err, at);
           }),
@@ -91,7 +100,9 @@ function onLine(err: unknown, lineNo: number): unknown {
 
 function parseLine(raw: string, lineNo: number): ImportLine {
   const fail = (reason: string) =>
-    new DomainError('VALIDATION_FAILED', `line ${lineNo}: ${reason}`, [{ field: `line ${lineNo}`, reason }]);
+    new DomainError('VALIDATION_FAILED', `line ${lineNo}: ${reason}`, [
+      { field: `line ${lineNo}`, reason },
+    ]);
   if (Buffer.byteLength(raw) > MAX_LINE_BYTES) throw fail(`longer than ${MAX_LINE_BYTES} bytes`);
   let v: unknown;
   try {
@@ -101,11 +112,18 @@ function parseLine(raw: string, lineNo: number): ImportLine {
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw fail('must be a JSON object');
   const o = v as Record<string, unknown>;
-  const extra = Object.keys(o).filter((k) => !['rank', 'playerId', 'score', 'metadata', 'profile'].includes(k));
+  const extra = Object.keys(o).filter(
+    (k) => !['rank', 'playerId', 'score', 'metadata', 'profile'].includes(k),
+  );
   if (extra.length > 0) throw fail(`unknown field ${extra[0]}`);
-  if (typeof o.playerId !== 'string' || !ID_PATTERN.test(o.playerId)) throw fail('playerId must match ^[A-Za-z0-9_.-]{1,64}$');
-  if (typeof o.score !== 'number' || !Number.isFinite(o.score)) throw fail('score must be a finite number');
-  if (o.metadata !== undefined && (typeof o.metadata !== 'object' || o.metadata === null || Array.isArray(o.metadata))) {
+  if (typeof o.playerId !== 'string' || !ID_PATTERN.test(o.playerId))
+    throw fail('playerId must match ^[A-Za-z0-9_.-]{1,64}$');
+  if (typeof o.score !== 'number' || !Number.isFinite(o.score))
+    throw fail('score must be a finite number');
+  if (
+    o.metadata !== undefined &&
+    (typeof o.metadata !== 'object' || o.metadata === null || Array.isArray(o.metadata))
+  ) {
     throw fail('metadata must be an object');
   }
   return { playerId: o.playerId, score: o.score, metadata: o.metadata as Metadata | undefined };

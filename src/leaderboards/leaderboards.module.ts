@@ -12,7 +12,13 @@ import { ScoresService } from './scores.service';
 @Module({
   imports: [ProfilesModule],
   controllers: [BoardsController, ScoresController, BoardReadsController],
-  providers: [LeaderboardsRepository, BoardsService, ScoresService, BoardReadsService, ImportService],
+  providers: [
+    LeaderboardsRepository,
+    BoardsService,
+    ScoresService,
+    BoardReadsService,
+    ImportService,
+  ],
   exports: [BoardsService],
 })
 export class LeaderboardsModule {}

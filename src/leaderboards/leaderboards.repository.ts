@@ -47,7 +47,11 @@ export class LeaderboardsRepository {
 
   /** Creates or updates; 'CONFLICT:<field>' when an immutable field would change under scores. */
   async putBoard(board: BoardConfig): Promise<string> {
-    const reply = await this.redis.rfPutBoard(1, this.keys.boardConfig(board.boardId), ...boardToFields(board));
+    const reply = await this.redis.rfPutBoard(
+      1,
+      this.keys.boardConfig(board.boardId),
+      ...boardToFields(board),
+    );
     // Index after the config: a crash in between leaves a board a retried PUT will list.
     if (reply === 'CREATED' || reply === 'UPDATED') {
       await this.redis.zadd(this.keys.boardIndex(), 0, board.boardId);
@@ -146,7 +150,9 @@ export class LeaderboardsRepository {
     for (let i = 2; i < rows.length; i += 4) {
       const member = String(rows[i]);
       const score = String(rows[i + 1]);
-      entries.push(entry(this.playerOf(board, member), score, Number(rows[i + 2]), String(rows[i + 3])));
+      entries.push(
+        entry(this.playerOf(board, member), score, Number(rows[i + 2]), String(rows[i + 3])),
+      );
       last = { score, member };
     }
     return { total: Number(rows[0]), start: Number(rows[1]), entries, last };
@@ -183,14 +189,24 @@ export class LeaderboardsRepository {
 
   /** Cycle ids of a period that hold scores, newest first, with their start (ms). */
   async cycles(boardId: BoardId, period: Period): Promise<{ cycle: string; startsAtMs: number }[]> {
-    const flat = await this.redis.zrevrange(this.keys.cycleIndex(boardId, period), 0, -1, 'WITHSCORES');
+    const flat = await this.redis.zrevrange(
+      this.keys.cycleIndex(boardId, period),
+      0,
+      -1,
+      'WITHSCORES',
+    );
     const out = [];
-    for (let i = 0; i < flat.length; i += 2) out.push({ cycle: flat[i], startsAtMs: Number(flat[i + 1]) });
+    for (let i = 0; i < flat.length; i += 2)
+      out.push({ cycle: flat[i], startsAtMs: Number(flat[i + 1]) });
     return out;
   }
 
   /** Removes a player from the given cycles of a board; returns how many held them. */
-  async removePlayer(board: StoredBoard, playerId: PlayerId, cycles: { period: Period; cycle: string }[]): Promise<number> {
+  async removePlayer(
+    board: StoredBoard,
+    playerId: PlayerId,
+    cycles: { period: Period; cycle: string }[],
+  ): Promise<number> {
     const keys = cycles.flatMap((c) => [
       this.keys.cycleScores(board.boardId, c.period, c.cycle),
       this.keys.cycleEntries(board.boardId, c.period, c.cycle),
@@ -203,7 +219,12 @@ export class LeaderboardsRepository {
     const ids: string[] = [];
     let cursor = '0';
     do {
-      const [next, batch] = await this.redis.sscan(this.keys.playerBoards(playerId), cursor, 'COUNT', 500);
+      const [next, batch] = await this.redis.sscan(
+        this.keys.playerBoards(playerId),
+        cursor,
+        'COUNT',
+        500,
+      );
       ids.push(...batch);
       cursor = next;
     } while (cursor !== '0');

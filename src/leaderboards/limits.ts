@@ -1,7 +1,13 @@
 import { validationFailed } from '../common/domain-error';
 
 /** Parses a numeric query parameter already shape-checked by its DTO. */
-export function parseLimit(raw: string | undefined, fallback: number, max: number, min = 1, field = 'limit'): number {
+export function parseLimit(
+  raw: string | undefined,
+  fallback: number,
+  max: number,
+  min = 1,
+  field = 'limit',
+): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {

@@ -24,9 +24,19 @@ export class ScoresController {
   @Post('scores')
   @HttpCode(200)
   @RequireScope('scores.write')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-64 printable ASCII characters' })
-  @ApiOperation({ summary: 'Submit a score: every period of the board, atomically, exactly once per key' })
-  submit(@Param() p: BoardParams, @Body() dto: SubmitScoreDto, @Headers('idempotency-key') key?: string) {
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-64 printable ASCII characters',
+  })
+  @ApiOperation({
+    summary: 'Submit a score: every period of the board, atomically, exactly once per key',
+  })
+  submit(
+    @Param() p: BoardParams,
+    @Body() dto: SubmitScoreDto,
+    @Headers('idempotency-key') key?: string,
+  ) {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw validationFailed('Idempotency-Key', 'must be 1-64 printable ASCII characters');
     }
@@ -45,7 +55,9 @@ export class ScoresController {
   @HttpCode(200)
   @RequireScope('admin')
   @ApiConsumes('application/x-ndjson')
-  @ApiOperation({ summary: 'Import NDJSON entries ({playerId, score, metadata?}); sets exact scores, idempotent' })
+  @ApiOperation({
+    summary: 'Import NDJSON entries ({playerId, score, metadata?}); sets exact scores, idempotent',
+  })
   import(@Param() p: BoardParams, @Query() q: CycleQuery, @Req() req: FastifyRequest) {
     return this.importer.import(p.boardId, q, req.body as Readable);
   }

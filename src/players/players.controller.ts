@@ -14,7 +14,11 @@ export class PlayersController {
   @Put(':playerId')
   @RequireScope('players.write')
   @ApiOperation({ summary: 'Create (201) or replace (200) a profile' })
-  async put(@Param() p: PlayerParams, @Body() dto: PutProfileDto, @Res({ passthrough: true }) res: FastifyReply) {
+  async put(
+    @Param() p: PlayerParams,
+    @Body() dto: PutProfileDto,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
     const { created, profile } = await this.players.put(p.playerId, dto);
     res.status(created ? 201 : 200);
     return { playerId: p.playerId, ...profile };

@@ -15,7 +15,9 @@ export class ProfilesRepository {
   /** Replaces the profile; returns true when it did not exist before. */
   async put(playerId: string, profile: Profile): Promise<boolean> {
     const key = this.keys.playerProfile(playerId);
-    const fields = Object.entries(profile).filter(([, v]) => v !== undefined).flat() as string[];
+    const fields = Object.entries(profile)
+      .filter(([, v]) => v !== undefined)
+      .flat() as string[];
     const [[, existed]] = (await this.redis
       .multi()
       .exists(key)

@@ -31,7 +31,11 @@ class RedisLifecycle implements OnApplicationShutdown {
       inject: [AppConfig],
       useFactory: (cfg: AppConfig) => connectRedis(cfg.redis, 'subscriber'),
     },
-    { provide: Keys, inject: [AppConfig], useFactory: (cfg: AppConfig) => new Keys(cfg.redis.prefix) },
+    {
+      provide: Keys,
+      inject: [AppConfig],
+      useFactory: (cfg: AppConfig) => new Keys(cfg.redis.prefix),
+    },
     RedisLifecycle,
   ],
   exports: [REDIS_CLIENT, REDIS_SUBSCRIBER, Keys],

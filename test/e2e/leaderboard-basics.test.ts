@@ -19,7 +19,13 @@ describe('leaderboards over REST', () => {
     }
     const top = await t.http.get('/v1/boards/seed/top?limit=10');
     expect(top.status).toBe(200);
-    expect(top.body).toMatchObject({ boardId: 'seed', period: 'all', cycle: 'all', total: 4, nextCursor: null });
+    expect(top.body).toMatchObject({
+      boardId: 'seed',
+      period: 'all',
+      cycle: 'all',
+      total: 4,
+      nextCursor: null,
+    });
     expect(top.body.entries).toEqual([
       { rank: 1, playerId: 'player3', score: 1750 },
       { rank: 2, playerId: 'player1', score: 1500 },
@@ -39,7 +45,14 @@ describe('leaderboards over REST', () => {
       playerId: 'a',
       replayed: false,
       periods: {
-        all: { cycle: 'all', score: 30, rank: 1, previousRank: 2, previousScore: 10, improved: true },
+        all: {
+          cycle: 'all',
+          score: 30,
+          rank: 1,
+          previousRank: 2,
+          previousScore: 10,
+          improved: true,
+        },
       },
     });
   });

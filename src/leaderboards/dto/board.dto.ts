@@ -36,65 +36,109 @@ export class BoardPlayerParams extends BoardParams {
 /** API §1: every field optional; absent fields take their defaults. */
 export class PutBoardDto {
   @ApiPropertyOptional({ maxLength: 128, description: 'display name; default boardId' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(128)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
   title?: string;
 
   @ApiPropertyOptional({ enum: ['desc', 'asc'], default: 'desc' })
-  @IsOptional() @IsIn(['desc', 'asc'])
+  @IsOptional()
+  @IsIn(['desc', 'asc'])
   order?: 'desc' | 'asc';
 
   @ApiPropertyOptional({ enum: ['best', 'latest', 'sum'], default: 'best' })
-  @IsOptional() @IsIn(['best', 'latest', 'sum'])
+  @IsOptional()
+  @IsIn(['best', 'latest', 'sum'])
   update?: 'best' | 'latest' | 'sum';
 
   @ApiPropertyOptional({ enum: PERIODS, isArray: true, default: ['all'] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(4) @ArrayUnique() @IsIn(PERIODS, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(4)
+  @ArrayUnique()
+  @IsIn(PERIODS, { each: true })
   periods?: Period[];
 
   @ApiPropertyOptional({ default: 'UTC', description: 'IANA time zone' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   timezone?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 366, default: 7 })
-  @IsOptional() @IsInt() @Min(0) @Max(366)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(366)
   retain?: number;
 
   @ApiPropertyOptional({ enum: ['shared', 'first'], default: 'shared' })
-  @IsOptional() @IsIn(['shared', 'first'])
+  @IsOptional()
+  @IsIn(['shared', 'first'])
   ties?: 'shared' | 'first';
 
-  @ApiPropertyOptional() @IsOptional() @IsNumber(finite)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
   minScore?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsNumber(finite)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
   maxScore?: number;
 
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
   integer?: boolean;
 
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
   public?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000000, description: 'keep only the best N per cycle' })
-  @IsOptional() @IsInt() @Min(1) @Max(1_000_000)
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000000,
+    description: 'keep only the best N per cycle',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   capacity?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 86400, default: 60, description: 'late `at` window (s)' })
-  @IsOptional() @IsInt() @Min(0) @Max(86400)
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 86400,
+    default: 60,
+    description: 'late `at` window (s)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
   graceSeconds?: number;
 }
 
 export class ListBoardsQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
-  @IsOptional() @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
+  @IsOptional()
+  @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
   limit?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
   cursor?: string;
 }
 
 export class CyclesQuery {
   @ApiPropertyOptional({ enum: PERIODS, default: 'all' })
-  @IsOptional() @IsIn(PERIODS)
+  @IsOptional()
+  @IsIn(PERIODS)
   period?: Period;
 }

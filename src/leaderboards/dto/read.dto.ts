@@ -5,26 +5,37 @@ import { PERIODS, Period } from '../cycles';
 /** Query strings arrive as text; numbers are checked as text and parsed by the service. */
 export class CycleQuery {
   @ApiPropertyOptional({ enum: PERIODS, default: 'all' })
-  @IsOptional() @IsIn(PERIODS)
+  @IsOptional()
+  @IsIn(PERIODS)
   period?: Period;
 
-  @ApiPropertyOptional({ description: 'a retained cycle id (2026-11-25, 2026-W48, 2026-11); default current' })
-  @IsOptional() @Matches(/^(all|\d{4}-\d{2}-\d{2}|\d{4}-W\d{2}|\d{4}-\d{2})$/, { message: 'cycle is not a cycle id' })
+  @ApiPropertyOptional({
+    description: 'a retained cycle id (2026-11-25, 2026-W48, 2026-11); default current',
+  })
+  @IsOptional()
+  @Matches(/^(all|\d{4}-\d{2}-\d{2}|\d{4}-W\d{2}|\d{4}-\d{2})$/, {
+    message: 'cycle is not a cycle id',
+  })
   cycle?: string;
 }
 
 export class TopQuery extends CycleQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
-  @IsOptional() @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
+  @IsOptional()
+  @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
   limit?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
   cursor?: string;
 }
 
 export class AroundQuery extends CycleQuery {
   @ApiPropertyOptional({ minimum: 0, maximum: 50, default: 5 })
-  @IsOptional() @Matches(/^\d{1,2}$/, { message: 'radius must be an integer 0..50' })
+  @IsOptional()
+  @Matches(/^\d{1,2}$/, { message: 'radius must be an integer 0..50' })
   radius?: string;
 }
 

@@ -26,11 +26,13 @@ export class SubmitScoreDto {
   score!: number;
 
   @ApiPropertyOptional({ description: 'ISO-8601 time the score was earned; default now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   at?: string;
 
   @ApiPropertyOptional({ description: 'flat object of strings, numbers, booleans, null; ≤ 1 KiB' })
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   metadata?: Metadata;
 }
 
@@ -43,19 +45,30 @@ export class BatchEntryDto {
   @IsNumber(finite, { message: 'score must be a finite number' })
   score!: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true })
   at?: string;
 
   @ApiPropertyOptional({ maxLength: 64 })
-  @IsOptional() @Matches(/^[\x21-\x7e]{1,64}$/, { message: 'idempotencyKey must be 1-64 printable ASCII characters' })
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,64}$/, {
+    message: 'idempotencyKey must be 1-64 printable ASCII characters',
+  })
   idempotencyKey?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsObject()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsObject()
   metadata?: Metadata;
 }
 
 export class BatchScoresDto {
   @ApiProperty({ type: [BatchEntryDto], minItems: 1, maxItems: 1000 })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => BatchEntryDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => BatchEntryDto)
   entries!: BatchEntryDto[];
 }

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO31661Alpha2, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsISO31661Alpha2,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../../common/validation';
 
 export class PlayerParams {
@@ -10,11 +18,15 @@ export class PlayerParams {
 
 export class PutProfileDto {
   @ApiProperty({ minLength: 1, maxLength: 64 })
-  @IsString() @MinLength(1) @MaxLength(64)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
   displayName!: string;
 
   @ApiPropertyOptional({ maxLength: 512 })
-  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true }) @MaxLength(512)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(512)
   avatarUrl?: string;
 
   @ApiPropertyOptional({ description: 'ISO 3166-1 alpha-2, upper case' })
