@@ -9,6 +9,7 @@ import { CursorCodec } from './common/cursor-codec';
 import { ApiValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
+import { LiveModule } from './live/live.module';
 import { OpsModule } from './ops/ops.module';
 import { PlayersModule } from './players/players.module';
 import { RedisModule } from './redis/redis.module';
@@ -48,6 +49,7 @@ export class AppModule {
         LeaderboardsModule,
         PlayersModule,
         OpsModule,
+        LiveModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ApiValidationPipe },

@@ -8,6 +8,9 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Clock, SystemClock } from './common/clock';
 import { AppConfig } from './config/app-config';
+import { LiveIoAdapter } from './live/live-io.adapter';
+import { HealthRegistry } from './ops/health/health-registry';
+import { observeHttpRequest } from './ops/metrics/app-metrics';
 
 const KiB = 1024;
 const BODY_LIMIT = 16 * KiB;
@@ -89,9 +92,25 @@ export async function createApp(config: AppConfig, clock: Clock = new SystemCloc
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
+  const health = app.get(HealthRegistry);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
+    // Draining: a keep-alive connection would otherwise hold the server open after its last
+    // response, up to the keep-alive timeout.
+    if (health.shuttingDown) void reply.header('connection', 'close');
   });
+  // HTTP metrics by route template (`/v1/boards/:boardId/top`), never the raw URL: ids stay out
+  // of labels. Requests no route matched share one label.
+  fastify.addHook('onResponse', async (req, reply) => {
+    observeHttpRequest(
+      req.method,
+      req.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+  // socket.io (/live) on the same HTTP server: websocket only, no compression, Origin checked.
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config.live.allowedOrigins));
   setupOpenApi(app);
   try {
     await app.init();

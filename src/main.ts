@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './bootstrap';
 import { AppConfig } from './config/app-config';
+import { gracefulShutdown } from './ops/graceful-shutdown';
 import { ensureRedis } from './redis/embedded-redis';
 
 async function main(): Promise<void> {
@@ -15,12 +16,12 @@ async function main(): Promise<void> {
         log: (msg: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`),
       });
   const app = await createApp(redis.url === config.redis.url ? config : config.withRedisUrl(redis.url));
-  // Graceful stop: stop accepting, finish in-flight requests, close Redis, then the private
-  // redis-server (if we started one) so its AOF is flushed.
+  // Graceful stop (README "Operations"): readiness 503 first, SHUTDOWN_DELAY_MS for load
+  // balancers to notice, then stop accepting and finish in-flight requests, close Redis, then the
+  // private redis-server (if we started one) so its AOF is flushed.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      void app
-        .close()
+      void gracefulShutdown(app, { delayMs: config.ops.shutdownDelayMs })
         .catch(() => undefined)
         .finally(() => redis.stop().finally(() => process.exit(0)));
     });

@@ -28,6 +28,13 @@ export class AppConfig {
     readWindowMs: number;
   };
   readonly logLevel: string;
+  readonly ops: {
+    allowEviction: boolean;
+    redisInfoIntervalMs: number;
+    shutdownDelayMs: number;
+    memoryScanLimit: number;
+    memorySamples: number;
+  };
 
   constructor(env: EnvironmentVariables) {
     this.production = env.NODE_ENV === 'production';
@@ -63,6 +70,13 @@ export class AppConfig {
       readWindowMs: env.RATE_LIMIT_READ_WINDOW_MS,
     };
     this.logLevel = env.LOG_LEVEL;
+    this.ops = {
+      allowEviction: env.RANKFEED_ALLOW_EVICTION,
+      redisInfoIntervalMs: env.REDIS_INFO_INTERVAL_MS,
+      shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+      memoryScanLimit: env.ADMIN_MEMORY_SCAN_LIMIT,
+      memorySamples: env.ADMIN_MEMORY_SAMPLES,
+    };
   }
 
   static fromEnv(raw: Record<string, string | undefined>): AppConfig {

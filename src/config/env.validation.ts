@@ -106,6 +106,35 @@ export class EnvironmentVariables {
   @IsString()
   LIVE_ALLOWED_ORIGINS?: string;
 
+  /** Start even though Redis may evict keys (maxmemory-policy other than noeviction). */
+  @Transform(toBool)
+  @IsBoolean()
+  RANKFEED_ALLOW_EVICTION: boolean = false;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  REDIS_INFO_INTERVAL_MS: number = 10000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120000)
+  SHUTDOWN_DELAY_MS: number = 0;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(10000000)
+  ADMIN_MEMORY_SCAN_LIMIT: number = 100000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ADMIN_MEMORY_SAMPLES: number = 50;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { AllowAnonymous, RequireScope } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { leaderboardReads } from '../ops/metrics/app-metrics';
 import { BoardReadsService } from './board-reads.service';
 import { BoardsService } from './boards.service';
 import { BoardParams, BoardPlayerParams } from './dto/board.dto';
@@ -36,9 +37,11 @@ export class BoardReadsController {
     const t = await this.reads.target(p.boardId, q, principal(req));
     void res.header('etag', t.etag).header('cache-control', 'no-cache');
     if (ifNoneMatch === t.etag) {
+      leaderboardReads.inc({ result: 'not_modified' });
       void res.status(304);
       return undefined;
     }
+    leaderboardReads.inc({ result: 'full' });
     const page = await this.reads.top(t.board, t.period, t.cycle, limit, q.cursor, q.cycle !== undefined);
     return { boardId: p.boardId, period: t.period, cycle: t.cycle.id, ...page };
   }

@@ -7,6 +7,7 @@ import { BoardsService } from './boards.service';
 import { ImportService } from './import.service';
 import { LeaderboardsRepository } from './leaderboards.repository';
 import { ScoresController } from './scores.controller';
+import { ScoreEvents } from './score-events';
 import { ScoresService } from './scores.service';
 
 @Module({
@@ -18,7 +19,9 @@ import { ScoresService } from './scores.service';
     ScoresService,
     BoardReadsService,
     ImportService,
+    ScoreEvents,
   ],
-  exports: [BoardsService],
+  // BoardReadsService and ScoreEvents: the live path (src/live) reads views and hears submissions.
+  exports: [BoardsService, BoardReadsService, ScoreEvents],
 })
 export class LeaderboardsModule {}

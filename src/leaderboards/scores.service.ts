@@ -3,10 +3,13 @@ import { createHash } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { DomainError, validationFailed } from '../common/domain-error';
+import { submissions } from '../ops/metrics/app-metrics';
 import { BoardsService } from './boards.service';
 import { resolveAt, submissionTargets } from './cycle-policy';
+import type { Period } from './cycles';
 import type { Metadata, PeriodOutcome, StoredBoard } from './leaderboard.types';
 import { LeaderboardsRepository } from './leaderboards.repository';
+import { ScoreEvents } from './score-events';
 
 export interface ScoreInput {
   playerId: string;
@@ -33,6 +36,7 @@ interface RawOutcome {
   previousScore?: string;
   previousRank?: number;
   improved: boolean;
+  changed?: boolean;
 }
 
 /** Score submission rules (API §2): validate everything, then one exactly-once script. */
@@ -43,13 +47,23 @@ export class ScoresService {
     private readonly repo: LeaderboardsRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly events: ScoreEvents,
   ) {}
 
   async submit(boardId: string, input: ScoreInput): Promise<SubmitResponse> {
-    const board = await this.boards.load(boardId);
+    const board = await this.boards.load(boardId).catch((error: unknown) => {
+      throw rejected(error, 1);
+    });
     const now = this.clock.now();
-    const metadata = this.validate(board, input, '');
-    return this.apply(board, input, metadata, resolveAt(board, input.at, now), now);
+    let metadata: string;
+    let at: Date;
+    try {
+      metadata = this.validate(board, input, '');
+      at = resolveAt(board, input.at, now);
+    } catch (error) {
+      throw rejected(error, 1);
+    }
+    return this.apply(board, input, metadata, at, now);
   }
 
   /**
@@ -57,11 +71,19 @@ export class ScoresService {
    * keys included), then applies in order.
    */
   async submitBatch(boardId: string, entries: ScoreInput[]): Promise<SubmitResponse[]> {
-    const board = await this.boards.load(boardId);
+    const board = await this.boards.load(boardId).catch((error: unknown) => {
+      throw rejected(error, entries.length);
+    });
     const now = this.clock.now();
-    const metas = entries.map((e, i) => this.validate(board, e, `entries[${i}].`));
-    const ats = entries.map((e, i) => resolveAt(board, e.at, now, `entries[${i}].at`));
-    await this.assertKeysNotReused(board, entries);
+    let metas: string[];
+    let ats: Date[];
+    try {
+      metas = entries.map((e, i) => this.validate(board, e, `entries[${i}].`));
+      ats = entries.map((e, i) => resolveAt(board, e.at, now, `entries[${i}].at`));
+      await this.assertKeysNotReused(board, entries);
+    } catch (error) {
+      throw rejected(error, entries.length);
+    }
     // Sent together on one connection (one slot), so Redis applies them in this order.
     return Promise.all(entries.map((e, i) => this.apply(board, e, metas[i], ats[i], now)));
   }
@@ -103,7 +125,8 @@ export class ScoresService {
         : null,
       mode: 'submit',
     });
-    if (reply.kind === 'error') throw this.scriptError(reply.code, board.boardId);
+    if (reply.kind === 'error') throw rejected(this.scriptError(reply.code, board.boardId), 1);
+    submissions.inc({ outcome: reply.kind === 'replayed' ? 'replayed' : 'accepted' }); // ops metric
     const raw = JSON.parse(reply.json) as { periods: RawOutcome[] | Record<string, never> };
     const periods: SubmitResponse['periods'] = {};
     for (const p of Array.isArray(raw.periods) ? raw.periods : []) {
@@ -115,6 +138,16 @@ export class ScoresService {
         previousScore: p.previousScore === undefined ? null : Number(p.previousScore),
         improved: p.improved,
       };
+    }
+    // Live path hook (issue 3): an applied submission marks the board dirty for live views and
+    // carries the submitter's own rank changes (rank.changed); replays change nothing.
+    if (reply.kind === 'applied') {
+      const changed = (Array.isArray(raw.periods) ? raw.periods : []).filter((p) => p.changed);
+      await this.events.applied({
+        boardId: board.boardId,
+        playerId: input.playerId,
+        periods: changed.map((p) => ({ period: p.period as Period, ...periods[p.period] })),
+      });
     }
     return { playerId: input.playerId, replayed: reply.kind === 'replayed', periods };
   }
@@ -172,6 +205,17 @@ export class ScoresService {
     }
     return validationFailed('score', 'would take the total beyond ±2^53 on this integer board');
   }
+}
+
+/**
+ * Ops metric (rankfeed_submissions_total): a rule, the board or the idempotency check refused
+ * `n` submissions (a failed batch counts each entry). Store failures are not rejections.
+ */
+function rejected(error: unknown, n: number): unknown {
+  if (error instanceof DomainError && error.code !== 'STORE_UNAVAILABLE') {
+    submissions.inc({ outcome: 'rejected' }, n);
+  }
+  return error;
 }
 
 function boardId(b: StoredBoard): string {

@@ -9,6 +9,8 @@ const SCRIPTS = {
   rfReadRanks: 'read-ranks.lua',
   rfPutBoard: 'put-board.lua',
   rfRemovePlayer: 'remove-player.lua',
+  rfClaimView: 'claim-view.lua',
+  rfStoreView: 'store-view.lua',
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -24,6 +26,8 @@ declare module 'ioredis' {
     rfReadRanks(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<ScriptReply[], Context>;
     rfPutBoard(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
     rfRemovePlayer(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
+    rfClaimView(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
+    rfStoreView(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
   }
 }
 

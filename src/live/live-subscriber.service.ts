@@ -1,0 +1,121 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { HealthRegistry } from '../ops/health/health-registry';
+import { Keys } from '../redis/keys';
+import type { RedisClient } from '../redis/redis-connections';
+import { REDIS_SUBSCRIBER } from '../redis/redis.tokens';
+import { LiveHub } from './live-hub';
+import type { BoardUpdated, CycleEnded, DirtyMessage } from './live.types';
+import { rankSubscriptionId } from './live.types';
+import { LiveTicker } from './live-ticker.service';
+
+/**
+ * The pub/sub side of the live path: dirty boards (→ the ticker, and `rank.changed` straight to
+ * the submitter's subscribers), computed view updates and `cycle.ended` (→ local rooms). Pub/sub is
+ * at-most-once (DESIGN §8), so after the subscriber reconnects every local view gets a snapshot;
+ * while it is down, readiness fails.
+ */
+@Injectable()
+export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('LiveSubscriber');
+  private subscribed = false;
+  private closing = false;
+  private readonly channels: { dirty: string; views: string; cycles: string };
+  private readonly onMessage = (channel: string, message: string): void =>
+    this.handle(channel, message);
+  private readonly onClose = (): void => {
+    this.subscribed = false;
+  };
+  private readonly onReady = (): void => void this.resubscribe();
+
+  constructor(
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: RedisClient,
+    keys: Keys,
+    private readonly hub: LiveHub,
+    private readonly ticker: LiveTicker,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    this.channels = {
+      dirty: keys.liveDirtyChannel(),
+      views: keys.liveViewsChannel(),
+      cycles: keys.liveCyclesChannel(),
+    };
+  }
+
+  get healthy(): boolean {
+    return this.subscribed && this.subscriber.status === 'ready';
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber.on('message', this.onMessage);
+    this.subscriber.on('close', this.onClose);
+    this.subscriber.on('ready', this.onReady);
+    await this.subscribeAll();
+    const registry = this.healthRegistry();
+    registry?.addCheck('live', () => (this.healthy ? null : 'live pub/sub subscription is down'));
+    // Shutdown: close live sockets early so clients reconnect to another instance.
+    registry?.onShutdown('live', () => void this.hub.namespace?.disconnectSockets(true));
+  }
+
+  onApplicationShutdown(): void {
+    this.closing = true;
+    this.subscriber.off('message', this.onMessage);
+    this.subscriber.off('close', this.onClose);
+    this.subscriber.off('ready', this.onReady);
+  }
+
+  private healthRegistry(): HealthRegistry | null {
+    try {
+      return this.moduleRef.get(HealthRegistry, { strict: false });
+    } catch {
+      return null;
+    }
+  }
+
+  private async subscribeAll(): Promise<void> {
+    await this.subscriber.subscribe(this.channels.dirty, this.channels.views, this.channels.cycles);
+    this.subscribed = true;
+  }
+
+  /** After a reconnect: subscribe again (idempotent), then snapshots for every local view. */
+  private async resubscribe(): Promise<void> {
+    if (this.closing) return;
+    try {
+      await this.subscribeAll();
+      await this.ticker.resyncAll();
+    } catch (error) {
+      this.logger.warn(`live resubscribe failed: ${String(error)}`);
+    }
+  }
+
+  private handle(channel: string, message: string): void {
+    try {
+      if (channel === this.channels.views) {
+        this.hub.deliverUpdate(JSON.parse(message) as BoardUpdated, message);
+      } else if (channel === this.channels.dirty) {
+        this.dirty(JSON.parse(message) as DirtyMessage);
+      } else if (channel === this.channels.cycles) {
+        this.hub.deliverCycleEnded(JSON.parse(message) as CycleEnded);
+      }
+    } catch (error) {
+      this.logger.warn(`bad live message on ${channel}: ${String(error)}`);
+    }
+  }
+
+  private dirty(msg: DirtyMessage): void {
+    for (const e of msg.events) {
+      if (this.hub.viewsOf(e.boardId).length > 0) this.ticker.markDirty(e.boardId);
+      for (const p of e.periods) {
+        this.hub.deliverRankChanged(rankSubscriptionId(e.boardId, p.period, e.playerId), {
+          boardId: e.boardId,
+          period: p.period,
+          cycle: p.cycle,
+          playerId: e.playerId,
+          rank: p.rank,
+          previousRank: p.previousRank,
+          score: p.score,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,236 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
+import { BoardReadsService } from '../leaderboards/board-reads.service';
+import { BoardsService } from '../leaderboards/boards.service';
+import { currentCycle } from '../leaderboards/cycle-policy';
+import { parseCycleId, Period } from '../leaderboards/cycles';
+import type { StoredBoard } from '../leaderboards/leaderboard.types';
+import { LiveHub, LocalView, socketData } from './live-hub';
+import { checkFlow } from './live-flow';
+import { LiveRepository } from './live.repository';
+import { liveMetrics } from './live.metrics';
+import type { BoardUpdated, CycleEnded, ViewState } from './live.types';
+import { LiveViewsService, ReadCause } from './live-views.service';
+
+/** Every local view is re-checked this often even without dirty messages (pub/sub is lossy). */
+const SWEEP_MS = 5000;
+/** How many entries `cycle.ended` carries. */
+export const CYCLE_ENDED_TOP = 10;
+
+interface PendingEnd {
+  boardId: string;
+  period: Period;
+  cycle: string;
+  dueMs: number;
+}
+
+export const snapshotOf = (subscription: string, s: ViewState): BoardUpdated => ({
+  subscription,
+  epoch: s.epoch,
+  seq: s.seq,
+  prevSeq: s.seq,
+  cycle: s.cycle,
+  size: s.entries.length,
+  entries: s.entries,
+});
+
+/**
+ * The live tick: every LIVE_TICK_MS, the boards marked dirty (by submissions, a cycle rollover
+ * seen on the injected clock, or the periodic sweep) have their local views refreshed — each view
+ * is read and published by one instance only — then due `cycle.ended` events are sent and slow
+ * sockets are checked. One tick at a time; its cost depends on dirty views, not on subscribers.
+ */
+@Injectable()
+export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('LiveTicker');
+  private dirty = new Set<string>();
+  private readonly boards = new Map<string, StoredBoard>();
+  private readonly pendingEnds = new Map<string, PendingEnd>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private nextSweepMs = Date.now() + SWEEP_MS;
+
+  constructor(
+    private readonly hub: LiveHub,
+    private readonly views: LiveViewsService,
+    private readonly boardsService: BoardsService,
+    private readonly reads: BoardReadsService,
+    private readonly repo: LiveRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.hub.onCycleSeen = (view, cycle) => this.noteCycle(view, cycle);
+    this.schedule();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  markDirty(boardId: string): void {
+    this.dirty.add(boardId);
+  }
+
+  /** Last known config of a board with local views (cycle rollover needs its time zone). */
+  cachedBoard(boardId: string): StoredBoard | undefined {
+    return this.boards.get(boardId);
+  }
+
+  rememberBoard(board: StoredBoard): void {
+    this.boards.set(board.boardId, board);
+  }
+
+  /** Every local view gets a snapshot: pub/sub may have lost updates while it was down. */
+  async resyncAll(): Promise<void> {
+    await Promise.all(this.hub.boardsWithViews().map((b) => this.refreshBoard(b, 'resync', true)));
+  }
+
+  /** Snapshots of every view a socket holds (it skipped diffs while slow). */
+  async sendSnapshots(socket: Socket): Promise<void> {
+    for (const [id, sub] of socketData(socket).subs) {
+      if (sub.kind !== 'board') continue;
+      const board = this.boards.get(sub.spec.boardId);
+      if (!board) continue;
+      const r = await this.views.refresh(board, sub.spec, 'resync', { withEntries: true });
+      if (r.kind === 'state') socket.emit('board.updated', snapshotOf(id, r.state));
+      else this.markDirty(sub.spec.boardId);
+    }
+  }
+
+  /** Records the cycle a view is on; a change schedules the old cycle's `cycle.ended`. */
+  noteCycle(view: LocalView, cycle: string): void {
+    const old = view.cycle;
+    view.cycle = cycle;
+    const board = this.boards.get(view.spec.boardId);
+    if (old === null || old === cycle || !board || view.spec.period === 'all') return;
+    const key = `${board.boardId}|${view.spec.period}|${old}`;
+    if (this.pendingEnds.has(key)) return;
+    const parsed = parseCycleId(view.spec.period, old, board.timezone);
+    if (!parsed?.endsAt || parsed.endsAt.getTime() > this.clock.now().getTime()) return;
+    // Late submissions (`at` within the board's grace window) may still land in the old cycle:
+    // its top is final only once the window has passed.
+    const dueMs = parsed.endsAt.getTime() + board.graceSeconds * 1000;
+    this.pendingEnds.set(key, {
+      boardId: board.boardId,
+      period: view.spec.period,
+      cycle: old,
+      dueMs,
+    });
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.tick().finally(() => this.schedule());
+    }, this.config.live.tickMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    const end = liveMetrics.tickDuration.startTimer();
+    try {
+      const dirty = this.dirty;
+      this.dirty = new Set();
+      if (Date.now() >= this.nextSweepMs) {
+        this.nextSweepMs = Date.now() + SWEEP_MS;
+        for (const b of this.hub.boardsWithViews()) dirty.add(b);
+      }
+      this.addRolledOver(dirty);
+      await Promise.all([...dirty].map((b) => this.refreshBoard(b, 'tick', false)));
+      await this.sendDueCycleEnds();
+      const ns = this.hub.namespace;
+      if (ns)
+        for (const socket of checkFlow(ns, Date.now()))
+          void this.sendSnapshots(socket).catch(() => undefined);
+    } catch (error) {
+      this.logger.warn(`live tick failed: ${String(error)}`);
+    } finally {
+      end();
+    }
+  }
+
+  /** Boards whose local views are on a cycle that is no longer the current one (clock moved). */
+  private addRolledOver(dirty: Set<string>): void {
+    const now = this.clock.now();
+    for (const boardId of this.hub.boardsWithViews()) {
+      const board = this.boards.get(boardId);
+      if (!board) {
+        dirty.add(boardId);
+        continue;
+      }
+      for (const v of this.hub.viewsOf(boardId)) {
+        if (v.cycle !== null && currentCycle(board, v.spec.period, now).id !== v.cycle)
+          dirty.add(boardId);
+      }
+    }
+  }
+
+  private async refreshBoard(boardId: string, cause: ReadCause, snapshot: boolean): Promise<void> {
+    const local = this.hub.viewsOf(boardId);
+    if (local.length === 0) return;
+    let board: StoredBoard;
+    try {
+      board = await this.boardsService.load(boardId);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'BOARD_NOT_FOUND')
+        this.boards.delete(boardId);
+      else this.dirty.add(boardId);
+      return;
+    }
+    this.boards.set(boardId, board);
+    await Promise.all(
+      local.map(async (view) => {
+        try {
+          const r = await this.views.refresh(board, view.spec, cause, {
+            force: snapshot,
+            withEntries: snapshot,
+          });
+          if (r.kind === 'busy') this.dirty.add(boardId);
+          if (r.kind !== 'state') return;
+          this.noteCycle(view, r.state.cycle);
+          if (snapshot) this.hub.deliverSnapshot(snapshotOf(view.id, r.state));
+        } catch (error) {
+          this.dirty.add(boardId);
+          this.logger.warn(`live view refresh failed: ${String(error)}`);
+        }
+      }),
+    );
+  }
+
+  private async sendDueCycleEnds(): Promise<void> {
+    const nowMs = this.clock.now().getTime();
+    for (const [key, end] of this.pendingEnds) {
+      if (end.dueMs > nowMs) continue;
+      this.pendingEnds.delete(key);
+      const board = this.boards.get(end.boardId);
+      const cycle = board && parseCycleId(end.period, end.cycle, board.timezone);
+      if (!board || !cycle) continue;
+      try {
+        if (!(await this.repo.markCycleEnded(end.boardId, end.period, end.cycle))) continue;
+        const top = await this.reads.top(
+          board,
+          end.period,
+          cycle,
+          CYCLE_ENDED_TOP,
+          undefined,
+          true,
+        );
+        const msg: CycleEnded = {
+          boardId: end.boardId,
+          period: end.period,
+          cycle: end.cycle,
+          top: top.entries,
+        };
+        await this.repo.publishCycleEnded(JSON.stringify(msg));
+      } catch (error) {
+        this.logger.warn(`cycle.ended failed: ${String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Keys } from '../redis/keys';
+import type { RedisClient } from '../redis/redis-connections';
+import { REDIS_CLIENT } from '../redis/redis.tokens';
+import type { Entry, ViewState } from './live.types';
+
+export type ClaimStatus = 'FRESH' | 'CLAIMED' | 'LOCKED' | 'GONE';
+
+export interface Claim {
+  status: ClaimStatus;
+  /** The board's content version when claimed. */
+  ver: string;
+  /** The stored state (entries empty unless asked for or claimed); null when there is none. */
+  state: ViewState | null;
+}
+
+export interface StoreCommand {
+  boardId: string;
+  viewKey: string;
+  expected: ViewState | null;
+  next: ViewState;
+  ver: string;
+  /** Wire JSON of the update to log and publish; null when only the version moves. */
+  update: string | null;
+  owner: string;
+}
+
+/** How many updates a view keeps for `since` replays. */
+export const LOG_CAP = 64;
+/** A view's state outlives its last subscriber by this much (then a new epoch starts). */
+const STATE_TTL_MS = 10 * 60 * 1000;
+/** A claim a crashed instance never released expires after this. */
+const LOCK_TTL_MS = 2000;
+/** `cycle.ended` is sent once per cycle; the marker only has to outlive the instances' retries. */
+const CYCLE_ENDED_TTL_S = 7 * 86400;
+
+/** The only live-path code talking to Redis: view states, claims, replay logs, pub/sub. */
+@Injectable()
+export class LiveRepository {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    private readonly keys: Keys,
+  ) {}
+
+  /** Is the view's state current for `cycle` and the board's version? If not, try to lock it. */
+  async claim(
+    boardId: string,
+    viewKey: string,
+    cycle: string,
+    owner: string,
+    opts: { force: boolean; withEntries: boolean },
+  ): Promise<Claim> {
+    const [status, ver, epoch, stateCycle, seq, entries] = await this.redis.rfClaimView(
+      4,
+      this.keys.boardConfig(boardId),
+      this.keys.liveViewState(boardId, viewKey),
+      this.keys.liveViewLock(boardId, viewKey),
+      this.keys.liveViewLog(boardId, viewKey),
+      cycle,
+      owner,
+      LOCK_TTL_MS,
+      STATE_TTL_MS,
+      opts.force ? '1' : '0',
+      opts.withEntries ? '1' : '0',
+    );
+    const state: ViewState | null =
+      epoch === ''
+        ? null
+        : {
+            epoch,
+            cycle: stateCycle,
+            seq: Number(seq),
+            entries: entries === '' ? [] : (JSON.parse(entries) as Entry[]),
+          };
+    return { status: status as ClaimStatus, ver, state };
+  }
+
+  /** Compare-and-set of the view's state; appends and publishes the update in the same step. */
+  async store(cmd: StoreCommand): Promise<boolean> {
+    const reply = await this.redis.rfStoreView(
+      3,
+      this.keys.liveViewState(cmd.boardId, cmd.viewKey),
+      this.keys.liveViewLog(cmd.boardId, cmd.viewKey),
+      this.keys.liveViewLock(cmd.boardId, cmd.viewKey),
+      cmd.expected?.epoch ?? '',
+      cmd.expected ? String(cmd.expected.seq) : '',
+      cmd.next.epoch,
+      cmd.next.cycle,
+      cmd.next.seq,
+      cmd.ver,
+      JSON.stringify(cmd.next.entries),
+      cmd.update ?? '',
+      LOG_CAP,
+      STATE_TTL_MS,
+      this.keys.liveViewsChannel(),
+      cmd.owner,
+    );
+    return reply === 'OK';
+  }
+
+  /** The view's logged updates (wire JSON), oldest first. */
+  async log(boardId: string, viewKey: string): Promise<string[]> {
+    return this.redis.lrange(this.keys.liveViewLog(boardId, viewKey), 0, -1);
+  }
+
+  /** True for exactly one caller per (board, period, cycle). */
+  async markCycleEnded(boardId: string, period: string, cycle: string): Promise<boolean> {
+    const reply = await this.redis.set(
+      this.keys.liveCycleEnded(boardId, period, cycle),
+      '1',
+      'EX',
+      CYCLE_ENDED_TTL_S,
+      'NX',
+    );
+    return reply === 'OK';
+  }
+
+  async publishDirty(message: string): Promise<void> {
+    await this.redis.publish(this.keys.liveDirtyChannel(), message);
+  }
+
+  async publishCycleEnded(message: string): Promise<void> {
+    await this.redis.publish(this.keys.liveCyclesChannel(), message);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Socket } from 'socket.io-client';
+import { startApp, TestApp } from '../support/app';
+import { connectLive, LiveView, waitFor } from '../support/live-client';
+import { connectStandalone, deleteByPrefix } from '../support/test-redis';
+
+describe('live across two instances on one Redis', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    a = await startApp({ name: 'live_two', env: { LIVE_TICK_MS: '20' } });
+    b = await startApp({ name: 'live_two', prefix: a.prefix, env: { LIVE_TICK_MS: '20' } });
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await b.close();
+    await a.close();
+    const redis = connectStandalone();
+    await deleteByPrefix(redis, a.prefix);
+    await redis.quit();
+  });
+
+  async function viewOn(t: TestApp, request: Record<string, unknown>): Promise<LiveView> {
+    const s = await connectLive(t.baseUrl);
+    sockets.push(s);
+    const view = new LiveView(s, request);
+    await view.subscribe();
+    return view;
+  }
+
+  it('shows a client on B a submission made through A, with the entries a REST read returns', async () => {
+    await a.http.put('/v1/boards/shared', {});
+    await a.http.put('/v1/players/star', { displayName: 'Star', country: 'DE' });
+    const onB = await viewOn(b, { boardId: 'shared', view: { type: 'top', limit: 5 } });
+    const onA = await viewOn(a, { boardId: 'shared', view: { type: 'top', limit: 5 } });
+    await a.http.post('/v1/boards/shared/scores', {
+      playerId: 'star',
+      score: 900,
+      metadata: { level: 7 },
+    });
+    await a.http.post('/v1/boards/shared/scores', { playerId: 'rookie', score: 100 });
+    const rest = (await b.http.get('/v1/boards/shared/top?limit=5')).body.entries;
+    expect(rest).toEqual([
+      {
+        rank: 1,
+        playerId: 'star',
+        score: 900,
+        metadata: { level: 7 },
+        profile: expect.objectContaining({ displayName: 'Star' }),
+      },
+      { rank: 2, playerId: 'rookie', score: 100 },
+    ]);
+    await waitFor(
+      'B to show the REST top',
+      () => JSON.stringify(onB.entries) === JSON.stringify(rest),
+    );
+    await waitFor(
+      'A to show the REST top',
+      () => JSON.stringify(onA.entries) === JSON.stringify(rest),
+    );
+    expect(onB.epoch).toBe(onA.epoch);
+    expect(onB.seq).toBe(onA.seq);
+  });
+
+  it('delivers rank.changed on B for a submission through A', async () => {
+    await a.http.put('/v1/boards/ranked', {});
+    const s = await connectLive(b.baseUrl);
+    sockets.push(s);
+    const events: unknown[] = [];
+    s.on('rank.changed', (e) => events.push(e));
+    await s.emitWithAck('rank.subscribe', { boardId: 'ranked', playerId: 'solo' });
+    await a.http.post('/v1/boards/ranked/scores', { playerId: 'solo', score: 3 });
+    await waitFor('rank.changed on B', () => events.length === 1);
+    expect(events[0]).toEqual({
+      boardId: 'ranked',
+      period: 'all',
+      cycle: 'all',
+      playerId: 'solo',
+      rank: 1,
+      previousRank: null,
+      score: 3,
+    });
+  });
+});
