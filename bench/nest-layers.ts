@@ -3,7 +3,7 @@
  * inside NestJS, adding the service's layers one at a time to price each of them.
  *   BENCH_BASELINE=nest-layers NEST_LAYERS=pipe,pino,shape npm run bench
  * NEST_LAYERS, comma-separated: pipe = global ValidationPipe (whitelist, forbidNonWhitelisted,
- * transform) over param/body/query DTOs; pino = nestjs-pino LoggerModule (pino-http, level warn);
+ * transform) over param/body/query DTOs; pino = Fastify's pino logger at level warn (what the service uses);
  * shape = the service's Redis round trips (board config HGETALL first; SADD beside the submit;
  * ten profile HGETALLs after the top-10, auto-pipelined). Nothing set = plain Nest + Fastify.
  */
@@ -14,7 +14,6 @@ import { APP_PIPE, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsNumber, IsOptional, Matches } from 'class-validator';
 import Redis from 'ioredis';
-import { Logger, LoggerModule } from 'nestjs-pino';
 
 const layers = new Set((process.env.NEST_LAYERS ?? '').split(','));
 const key = process.env.BARE_KEY ?? 'bench_bare:z';
@@ -76,18 +75,18 @@ class BenchController {
 const pipe = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
 
 @Module({
-  imports: layers.has('pino') ? [LoggerModule.forRoot({ pinoHttp: { level: 'warn' } })] : [],
   controllers: [BenchController],
   providers: layers.has('pipe') ? [{ provide: APP_PIPE, useValue: pipe }] : [],
 })
 class BenchModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(BenchModule, new FastifyAdapter(), {
+  const adapter = new FastifyAdapter(
+    layers.has('pino') ? { logger: { level: 'warn' }, disableRequestLogging: true } : {},
+  );
+  const app = await NestFactory.create<NestFastifyApplication>(BenchModule, adapter, {
     logger: false,
-    bufferLogs: layers.has('pino'),
   });
-  if (layers.has('pino')) app.useLogger(app.get(Logger));
   app
     .getHttpAdapter()
     .getInstance()

@@ -1,18 +1,19 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { Clock } from './common/clock';
 import { CursorCodec } from './common/cursor-codec';
 import { ApiValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
+import { FeedsModule } from './feeds/feeds.module';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { LiveModule } from './live/live.module';
 import { OpsModule } from './ops/ops.module';
 import { PlayersModule } from './players/players.module';
+import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
+import { SocialModule } from './social/social.module';
 
 /** Configuration, clock and cursor codec: one instance each, visible to every feature. */
 @Global()
@@ -38,16 +39,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(config, clock),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
-          },
-        }),
         RedisModule,
         LeaderboardsModule,
         PlayersModule,
+        SocialModule,
+        PostsModule,
+        FeedsModule,
         OpsModule,
         LiveModule,
       ],

@@ -4,9 +4,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Clock, SystemClock } from './common/clock';
+import { PinoNestLogger } from './common/pino-nest-logger';
+import type { Logger as PinoLogger } from 'pino';
 import { AppConfig } from './config/app-config';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import { HealthRegistry } from './ops/health/health-registry';
@@ -43,7 +44,8 @@ function registerBodyParsers(fastify: FastifyInstance): void {
       if (Buffer.byteLength(text) > limit) {
         return done(httpError(413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'body too large'), undefined);
       }
-      if (text.trim() === '') return done(httpError(400, 'FST_ERR_CTP_EMPTY_JSON_BODY', 'empty'), undefined);
+      if (text.trim() === '')
+        return done(httpError(400, 'FST_ERR_CTP_EMPTY_JSON_BODY', 'empty'), undefined);
       try {
         done(null, JSON.parse(text));
       } catch {
@@ -52,10 +54,16 @@ function registerBodyParsers(fastify: FastifyInstance): void {
     },
   );
   // NDJSON only where it is expected (import); elsewhere, as any other non-JSON body, 415.
-  fastify.addContentTypeParser('application/x-ndjson', { bodyLimit: IMPORT_BODY_LIMIT }, (req, payload, done) =>
-    req.url.split('?')[0].endsWith('/import')
-      ? done(null, payload)
-      : done(httpError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'unsupported media type'), undefined),
+  fastify.addContentTypeParser(
+    'application/x-ndjson',
+    { bodyLimit: IMPORT_BODY_LIMIT },
+    (req, payload, done) =>
+      req.url.split('?')[0].endsWith('/import')
+        ? done(null, payload)
+        : done(
+            httpError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'unsupported media type'),
+            undefined,
+          ),
   );
   // Fastify's built-in text/plain parser would hand JSON routes a string (a 400, not the 415).
   fastify.removeContentTypeParser('text/plain');
@@ -76,21 +84,35 @@ function setupOpenApi(app: NestFastifyApplication): void {
 }
 
 /** Builds the whole application (not listening yet); used by main.ts and by the e2e tests. */
-export async function createApp(config: AppConfig, clock: Clock = new SystemClock()): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  clock: Clock = new SystemClock(),
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: IMPORT_BODY_LIMIT,
     return503OnClosing: true,
     requestIdHeader: false,
     genReqId: requestId,
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'],
+    },
+    // One line per request is written in onResponse below, with the route and timing.
+    disableRequestLogging: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, clock), adapter, {
-    bufferLogs: true,
-    abortOnError: false,
-    // Our own parsers below enforce API §0's limits and error codes.
-    bodyParser: false,
-  });
-  app.useLogger(app.get(Logger));
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(config, clock),
+    adapter,
+    {
+      bufferLogs: true,
+      abortOnError: false,
+      // Our own parsers below enforce API §0's limits and error codes.
+      bodyParser: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's logger is pino at run time; its declared type is a narrower interface.
+  app.useLogger(new PinoNestLogger(fastify.log as unknown as PinoLogger));
   registerBodyParsers(fastify);
   const health = app.get(HealthRegistry);
   fastify.addHook('onSend', async (req, reply) => {
@@ -102,6 +124,15 @@ export async function createApp(config: AppConfig, clock: Clock = new SystemCloc
   // HTTP metrics by route template (`/v1/boards/:boardId/top`), never the raw URL: ids stay out
   // of labels. Requests no route matched share one label.
   fastify.addHook('onResponse', async (req, reply) => {
+    if (
+      (req.log as unknown as PinoLogger).isLevelEnabled('info') &&
+      !req.url.startsWith('/health')
+    ) {
+      req.log.info(
+        { method: req.method, url: req.url, statusCode: reply.statusCode, ms: reply.elapsedTime },
+        'request completed',
+      );
+    }
     observeHttpRequest(
       req.method,
       req.routeOptions.url ?? 'unmatched',

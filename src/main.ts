@@ -13,9 +13,12 @@ async function main(): Promise<void> {
         redisUrl: config.redis.url,
         mode: config.redis.embedded,
         dataDir: config.redis.dataDir,
-        log: (msg: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`),
+        log: (msg: string) =>
+          process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`),
       });
-  const app = await createApp(redis.url === config.redis.url ? config : config.withRedisUrl(redis.url));
+  const app = await createApp(
+    redis.url === config.redis.url ? config : config.withRedisUrl(redis.url),
+  );
   // Graceful stop (README "Operations"): readiness 503 first, SHUTDOWN_DELAY_MS for load
   // balancers to notice, then stop accepting and finish in-flight requests, close Redis, then the
   // private redis-server (if we started one) so its AOF is flushed.
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`rankfeed failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `rankfeed failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -27,7 +27,19 @@ export class AppConfig {
     readMax: number;
     readWindowMs: number;
   };
+  readonly social: { followingMax: number };
+  readonly posts: { cap: number };
   readonly logLevel: string;
+  readonly feeds: {
+    activityTtlMs: number;
+    maxItems: number;
+    streamMaxItems: number;
+    fanoutThreshold: number;
+    fanoutBatch: number;
+    claimIdleMs: number;
+    backfillItems: number;
+    worker: boolean;
+  };
   readonly ops: {
     allowEviction: boolean;
     redisInfoIntervalMs: number;
@@ -69,7 +81,19 @@ export class AppConfig {
       readMax: env.RATE_LIMIT_READ_MAX,
       readWindowMs: env.RATE_LIMIT_READ_WINDOW_MS,
     };
+    this.social = { followingMax: env.FOLLOWING_MAX };
+    this.posts = { cap: env.POSTS_CAP };
     this.logLevel = env.LOG_LEVEL;
+    this.feeds = {
+      activityTtlMs: env.FEED_ACTIVITY_TTL_DAYS * 86_400_000,
+      maxItems: env.FEED_MAX_ITEMS,
+      streamMaxItems: env.FEED_STREAM_MAX_ITEMS,
+      fanoutThreshold: env.FEED_FANOUT_THRESHOLD,
+      fanoutBatch: env.FEED_FANOUT_BATCH,
+      claimIdleMs: env.FEED_FANOUT_CLAIM_IDLE_MS,
+      backfillItems: env.FEED_BACKFILL_ITEMS,
+      worker: env.FEED_FANOUT_WORKER,
+    };
     this.ops = {
       allowEviction: env.RANKFEED_ALLOW_EVICTION,
       redisInfoIntervalMs: env.REDIS_INFO_INTERVAL_MS,

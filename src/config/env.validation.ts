@@ -135,6 +135,67 @@ export class EnvironmentVariables {
   @Max(1000)
   ADMIN_MEMORY_SAMPLES: number = 50;
 
+  /** The most players one player may follow (bounds the friends leaderboard and suggestions). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  FOLLOWING_MAX: number = 1000;
+
+  /** Posts kept per player, newest first. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  POSTS_CAP: number = 100;
+
+  // Activity feeds (issue 4, DESIGN §5).
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  FEED_ACTIVITY_TTL_DAYS: number = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  FEED_MAX_ITEMS: number = 800;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  FEED_STREAM_MAX_ITEMS: number = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  FEED_FANOUT_THRESHOLD: number = 10000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  FEED_FANOUT_BATCH: number = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(3600000)
+  FEED_FANOUT_CLAIM_IDLE_MS: number = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  FEED_BACKFILL_ITEMS: number = 100;
+
+  /** `false`: this instance serves the API but runs no fan-out worker (others must). */
+  @Transform(toBool)
+  @IsBoolean()
+  FEED_FANOUT_WORKER: boolean = true;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 }

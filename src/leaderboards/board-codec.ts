@@ -1,5 +1,10 @@
 import type { Period } from './cycles';
-import type { BoardConfig, StoredBoard } from './leaderboard.types';
+import {
+  BOARD_ACTIVITY_KINDS,
+  BoardActivityKind,
+  BoardConfig,
+  StoredBoard,
+} from './leaderboard.types';
 
 /** Board configuration ↔ the flat string fields of its Redis hash. */
 export function boardToFields(b: BoardConfig): string[] {
@@ -15,6 +20,7 @@ export function boardToFields(b: BoardConfig): string[] {
     public: b.public ? '1' : '0',
     graceSeconds: String(b.graceSeconds),
     createdAt: b.createdAt,
+    activities: (b.activities ?? BOARD_ACTIVITY_KINDS).join(','),
   };
   if (b.minScore !== null) fields.minScore = String(b.minScore);
   if (b.maxScore !== null) fields.maxScore = String(b.maxScore);
@@ -41,6 +47,11 @@ export function boardFromFields(boardId: string, h: Record<string, string>): Sto
     capacity: num(h.capacity),
     graceSeconds: Number(h.graceSeconds),
     createdAt: h.createdAt,
+    // Boards stored before the field existed generate every kind.
+    activities:
+      h.activities === undefined
+        ? [...BOARD_ACTIVITY_KINDS]
+        : (h.activities.split(',').filter((k) => k !== '') as BoardActivityKind[]),
     version: Number(h.ver ?? 0),
     hasScores: h.hasScores === '1',
   };

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal';
 import { leaderboardReads } from '../ops/metrics/app-metrics';
 import { BoardReadsService } from './board-reads.service';
 import { BoardsService } from './boards.service';
+import { FriendsBoardService } from './friends-board.service';
 import { BoardParams, BoardPlayerParams } from './dto/board.dto';
 import { AroundQuery, CycleQuery, RanksQuery, TopQuery } from './dto/read.dto';
 import { parseLimit } from './limits';
@@ -20,6 +21,7 @@ export class BoardReadsController {
   constructor(
     private readonly reads: BoardReadsService,
     private readonly boards: BoardsService,
+    private readonly friendsBoard: FriendsBoardService,
   ) {}
 
   @Get('top')
@@ -35,15 +37,30 @@ export class BoardReadsController {
   ) {
     const limit = parseLimit(q.limit, 10, 100);
     const t = await this.reads.target(p.boardId, q, principal(req));
-    void res.header('etag', t.etag).header('cache-control', 'no-cache');
-    if (ifNoneMatch === t.etag) {
+    const { etag, total, nextCursor, entries } = await this.reads.topPage(
+      t.board,
+      t.period,
+      t.cycle,
+      limit,
+      q.cursor,
+      q.cycle !== undefined,
+    );
+    void res.header('etag', etag).header('cache-control', 'no-cache');
+    if (ifNoneMatch === etag) {
       leaderboardReads.inc({ result: 'not_modified' });
       void res.status(304);
       return undefined;
     }
     leaderboardReads.inc({ result: 'full' });
-    const page = await this.reads.top(t.board, t.period, t.cycle, limit, q.cursor, q.cycle !== undefined);
-    return { boardId: p.boardId, period: t.period, cycle: t.cycle.id, ...page };
+    const withProfiles = await this.reads.joinProfiles(entries);
+    return {
+      boardId: p.boardId,
+      period: t.period,
+      cycle: t.cycle.id,
+      total,
+      entries: withProfiles,
+      nextCursor,
+    };
   }
 
   @Get('players/:playerId')
@@ -77,11 +94,37 @@ export class BoardReadsController {
     return { boardId: p.boardId, period: t.period, cycle: t.cycle.id, ...view };
   }
 
+  @Get('players/:playerId/friends')
+  // Not anonymous even on public boards: the answer reveals whom the player follows.
+  @RequireScope('read')
+  @ApiOperation({
+    summary: 'The board restricted to the player and those they follow: rank and friendRank',
+  })
+  async friends(@Param() p: BoardPlayerParams, @Query() q: TopQuery, @Req() req: FastifyRequest) {
+    const limit = parseLimit(q.limit, 10, 100);
+    const t = await this.reads.target(p.boardId, q, principal(req));
+    const view = await this.friendsBoard.friends(
+      t.board,
+      t.period,
+      t.cycle,
+      p.playerId,
+      limit,
+      q.cursor,
+      q.cycle !== undefined,
+    );
+    return { boardId: p.boardId, period: t.period, cycle: t.cycle.id, ...view };
+  }
+
   @Get('export')
   @RequireScope('read')
   @ApiProduces('application/x-ndjson')
   @ApiOperation({ summary: 'Every entry of a cycle as NDJSON, rank order, streamed' })
-  async export(@Param() p: BoardParams, @Query() q: CycleQuery, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
+  async export(
+    @Param() p: BoardParams,
+    @Query() q: CycleQuery,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
+  ) {
     const t = await this.reads.target(p.boardId, q, principal(req));
     const stream = Readable.from(this.reads.exportLines(t.board, t.period, t.cycle));
     return res.header('content-type', 'application/x-ndjson').send(stream);

@@ -47,16 +47,16 @@ export class BoardReadsService {
     private readonly clock: Clock,
   ) {}
 
-  /** Loads the board and resolves period/cycle; the ETag changes with the board's content. */
+  /** Loads the board (configuration may be cached briefly) and resolves period/cycle. */
   async target(boardId: string, q: ReadTarget, principal: Principal) {
-    const board = await this.boards.load(boardId, principal);
+    const board = await this.boards.load(boardId, principal, { cached: true });
     const period = q.period ?? 'all';
     const cycle = resolveReadCycle(board, period, q.cycle, this.clock.now());
-    const etag = `W/"${board.version}-${period}-${cycle.id}"`;
-    return { board, period, cycle, etag };
+    return { board, period, cycle };
   }
 
-  async top(
+  /** A page in rank order without profiles, with the ETag of its content. */
+  async topPage(
     board: StoredBoard,
     period: Period,
     cycle: Cycle,
@@ -80,7 +80,27 @@ export class BoardReadsService {
       more && page.last
         ? this.cursors.encode({ p: period, c: cycle.id, s: page.last.score, m: page.last.member })
         : null;
-    return { total: page.total, entries: await this.withProfiles(page.entries), nextCursor };
+    // The ETag changes with the board's content (its version, read with the page) and the cycle.
+    const etag = `W/"${page.version}-${period}-${cycle.id}"`;
+    return { etag, total: page.total, nextCursor, entries: page.entries };
+  }
+
+  /** A page as REST returns it, profiles joined. */
+  async top(
+    board: StoredBoard,
+    period: Period,
+    cycle: Cycle,
+    limit: number,
+    cursor: string | undefined,
+    explicitCycle: boolean,
+  ) {
+    const page = await this.topPage(board, period, cycle, limit, cursor, explicitCycle);
+    return { ...page, entries: await this.withProfiles(page.entries) };
+  }
+
+  /** Joins profiles into a page's entries (after the ETag check, so a 304 skips it). */
+  async joinProfiles(entries: RankedEntry[]): Promise<EntryView[]> {
+    return this.withProfiles(entries);
   }
 
   async player(board: StoredBoard, period: Period, cycle: Cycle, playerId: string) {

@@ -13,7 +13,7 @@ import {
   cyclesBetween,
 } from './cycles';
 import type { PutBoardDto } from './dto/board.dto';
-import type { BoardConfig, StoredBoard } from './leaderboard.types';
+import { BOARD_ACTIVITY_KINDS, BoardConfig, StoredBoard } from './leaderboard.types';
 import { LeaderboardsRepository } from './leaderboards.repository';
 
 export interface BoardView extends BoardConfig {
@@ -26,11 +26,17 @@ export interface BoardView extends BoardConfig {
   }[];
 }
 
+/** How long a hot path may reuse a board's configuration, and how many boards are kept. */
+const CONFIG_CACHE_MS = 1000;
+const CONFIG_CACHE_MAX = 10_000;
+
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /** Board configuration rules (API §1). */
 @Injectable()
 export class BoardsService {
+  private readonly cache = new Map<string, { board: StoredBoard; until: number }>();
+
   constructor(
     private readonly repo: LeaderboardsRepository,
     private readonly clock: Clock,
@@ -44,7 +50,9 @@ export class BoardsService {
       dto,
       existing?.createdAt ?? this.clock.now().toISOString(),
     );
+    this.cache.delete(boardId);
     const reply = await this.repo.putBoard(board);
+    this.cache.delete(boardId);
     if (reply.startsWith('CONFLICT:')) {
       const field = reply.slice('CONFLICT:'.length);
       throw new DomainError('CONFLICT', `${field} cannot change once the board has scores`, [
@@ -54,12 +62,32 @@ export class BoardsService {
     return { created: reply === 'CREATED', board: await this.view(boardId) };
   }
 
-  /** Loads a board or throws BOARD_NOT_FOUND; anonymous callers see only public boards. */
-  async load(boardId: string, principal?: Principal): Promise<StoredBoard> {
-    const board = await this.repo.getBoard(boardId);
+  /**
+   * Loads a board or throws BOARD_NOT_FOUND; anonymous callers see only public boards.
+   * `cached`: the hot paths (submit, reads) may use a configuration up to CONFIG_CACHE_MS old.
+   * Their scripts read what must be fresh (existence, order, policy, version) from Redis itself;
+   * what may lag on other instances for that long is timezone, periods, limits and `public`.
+   */
+  async load(
+    boardId: string,
+    principal?: Principal,
+    opts: { cached?: boolean } = {},
+  ): Promise<StoredBoard> {
+    const hit = opts.cached ? this.cache.get(boardId) : undefined;
+    const board = hit && hit.until > Date.now() ? hit.board : await this.fetch(boardId);
     if (!board) throw new DomainError('BOARD_NOT_FOUND', `board ${boardId} does not exist`);
     if (principal?.kind === 'anonymous' && !board.public) {
       throw new DomainError('UNAUTHENTICATED', 'this board is not public: send X-API-Key');
+    }
+    return board;
+  }
+
+  private async fetch(boardId: string): Promise<StoredBoard | null> {
+    const board = await this.repo.getBoard(boardId);
+    if (!board) this.cache.delete(boardId);
+    else {
+      if (this.cache.size >= CONFIG_CACHE_MAX) this.cache.clear();
+      this.cache.set(boardId, { board, until: Date.now() + CONFIG_CACHE_MS });
     }
     return board;
   }
@@ -94,6 +122,7 @@ export class BoardsService {
   }
 
   async delete(boardId: string): Promise<void> {
+    this.cache.delete(boardId);
     if (!(await this.repo.deleteBoard(boardId))) {
       throw new DomainError('BOARD_NOT_FOUND', `board ${boardId} does not exist`);
     }
@@ -182,6 +211,9 @@ export class BoardsService {
       capacity: dto.capacity ?? null,
       graceSeconds: dto.graceSeconds ?? 60,
       createdAt,
+      activities: BOARD_ACTIVITY_KINDS.filter((k) =>
+        (dto.activities ?? BOARD_ACTIVITY_KINDS).includes(k),
+      ),
     };
   }
 }

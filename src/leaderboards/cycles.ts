@@ -56,12 +56,45 @@ export function isValidTimeZone(zone: string): boolean {
   return zone === 'UTC' || IANAZone.isValidZone(zone);
 }
 
+/**
+ * Zone arithmetic costs a few hundred µs per call, and every submission and read asks for the
+ * current cycle of each period: answers are memoised (the last cycle per period and zone, and
+ * bounded maps for ids and retention ends). The functions stay pure; each call gets a fresh copy.
+ */
+const MEMO_MAX = 10_000;
+const lastCycle = new Map<string, Cycle>();
+const parsedIds = new Map<string, Cycle | null>();
+const retainedEnds = new Map<string, number | null>();
+
+function copy(c: Cycle): Cycle {
+  return {
+    period: c.period,
+    id: c.id,
+    startsAt: c.startsAt && new Date(c.startsAt),
+    endsAt: c.endsAt && new Date(c.endsAt),
+  };
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= MEMO_MAX) map.clear();
+  map.set(key, value);
+  return value;
+}
+
 export function cycleAt(period: Period, zone: string, at: Date): Cycle {
   const spec = specOf(period);
   if (!spec) return allCycle();
-  const tz = ianaZone(zone);
   const ms = at.getTime();
   if (Number.isNaN(ms)) throw new RangeError('cycleAt: invalid date');
+  const key = `${period}|${zone}`;
+  const last = lastCycle.get(key);
+  if (last && last.startsAt!.getTime() <= ms && ms < last.endsAt!.getTime()) return copy(last);
+  const computed = computeCycleAt(period, spec, zone, ms);
+  return copy(remember(lastCycle, key, computed));
+}
+
+function computeCycleAt(period: Period, spec: PeriodSpec, zone: string, ms: number): Cycle {
+  const tz = ianaZone(zone);
   const local = DateTime.fromMillis(ms, { zone: tz });
   // Calendar arithmetic happens on the zone-local date held as a UTC DateTime, which has no DST.
   const day = DateTime.utc(local.year, local.month, local.day).startOf(spec.unit);
@@ -69,6 +102,14 @@ export function cycleAt(period: Period, zone: string, at: Date): Cycle {
 }
 
 export function parseCycleId(period: Period, id: string, zone: string): Cycle | null {
+  const key = `${period}|${zone}|${id}`;
+  const known = parsedIds.get(key);
+  if (known !== undefined) return known && copy(known);
+  const parsed = computeParseCycleId(period, id, zone);
+  return remember(parsedIds, key, parsed) && copy(parsed!);
+}
+
+function computeParseCycleId(period: Period, id: string, zone: string): Cycle | null {
   const spec = specOf(period);
   if (!spec) return id === 'all' ? allCycle() : null;
   const tz = ianaZone(zone);
@@ -110,11 +151,15 @@ export function retainedUntil(cycle: Cycle, zone: string, retain: number): Date 
   if (!Number.isInteger(retain) || retain < 0) {
     throw new RangeError(`retainedUntil: retain must be a non-negative integer, got ${retain}`);
   }
-  const spec = specOf(cycle.period);
-  const tz = ianaZone(zone);
-  if (!spec) return null;
-  const day = requireLocalDay(spec, cycle);
-  return new Date(firstInstant(tz, day.plus(spec.step(retain + 1))));
+  const key = `${cycle.period}|${zone}|${cycle.id}|${retain}`;
+  let end = retainedEnds.get(key);
+  if (end === undefined) {
+    const spec = specOf(cycle.period);
+    const tz = ianaZone(zone);
+    end = spec ? firstInstant(tz, requireLocalDay(spec, cycle).plus(spec.step(retain + 1))) : null;
+    remember(retainedEnds, key, end);
+  }
+  return end === null ? null : new Date(end);
 }
 
 function allCycle(): Cycle {

@@ -7,6 +7,9 @@ export type Rank = number;
 export type Order = 'desc' | 'asc';
 export type UpdatePolicy = 'best' | 'latest' | 'sum';
 export type TiePolicy = 'shared' | 'first';
+/** Board activities (API §5): a new personal best, entering the top 10, a new leader. */
+export const BOARD_ACTIVITY_KINDS = ['personal_best', 'top10', 'leader'] as const;
+export type BoardActivityKind = (typeof BOARD_ACTIVITY_KINDS)[number];
 export type Metadata = Record<string, string | number | boolean | null>;
 
 export interface BoardConfig {
@@ -25,6 +28,8 @@ export interface BoardConfig {
   capacity: number | null;
   graceSeconds: number;
   createdAt: string;
+  /** Which activities submissions generate (src/feeds); absent = every kind. */
+  activities?: BoardActivityKind[];
 }
 
 export interface StoredBoard extends BoardConfig {
@@ -74,6 +79,8 @@ export interface Position {
 export interface Page {
   total: number;
   start: number;
+  /** The board's content version when the page was read (drives ETags). */
+  version: number;
   entries: RankedEntry[];
   /** Position of the last entry, to resume after it. */
   last: Position | null;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Cluster } from 'ioredis';
+import { DomainError } from '../common/domain-error';
 import { Keys } from '../redis/keys';
 import type { RedisClient } from '../redis/redis-connections';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
@@ -138,16 +139,18 @@ export class LeaderboardsRepository {
     else args.push('', '');
     args.push(withMetadata ? '1' : '0');
     const reply = await this.redis.rfReadRange(
-      2,
+      3,
       this.keys.cycleScores(board.boardId, period, cycle),
       this.keys.cycleEntries(board.boardId, period, cycle),
+      this.keys.boardConfig(board.boardId),
       ...args,
     );
     if (reply === 'NOT_RANKED') return 'NOT_RANKED';
+    if (reply === 'BOARD_NOT_FOUND') throw boardNotFound(board.boardId);
     const rows = reply as ScriptReply[];
     const entries: RankedEntry[] = [];
     let last = null;
-    for (let i = 2; i < rows.length; i += 4) {
+    for (let i = 3; i < rows.length; i += 4) {
       const member = String(rows[i]);
       const score = String(rows[i + 1]);
       entries.push(
@@ -155,7 +158,13 @@ export class LeaderboardsRepository {
       );
       last = { score, member };
     }
-    return { total: Number(rows[0]), start: Number(rows[1]), entries, last };
+    return {
+      total: Number(rows[0]),
+      start: Number(rows[1]),
+      version: Number(rows[2]),
+      entries,
+      last,
+    };
   }
 
   /** Rank and score of each given player (null when not on the cycle), plus the cycle's size. */
@@ -167,14 +176,16 @@ export class LeaderboardsRepository {
     withMetadata: boolean,
   ): Promise<{ total: number; entries: (RankedEntry | null)[] }> {
     const reply = await this.redis.rfReadRanks(
-      2,
+      3,
       this.keys.cycleScores(board.boardId, period, cycle),
       this.keys.cycleEntries(board.boardId, period, cycle),
+      this.keys.boardConfig(board.boardId),
       board.order,
       board.ties,
       withMetadata ? '1' : '0',
       ...playerIds,
     );
+    if ((reply as unknown) === 'BOARD_NOT_FOUND') throw boardNotFound(board.boardId);
     const entries = playerIds.map((playerId, i) => {
       const score = String(reply[1 + 3 * i]);
       if (score === '') return null;
@@ -253,6 +264,11 @@ export class LeaderboardsRepository {
       } while (cursor !== '0');
     }
   }
+}
+
+/** The board was deleted after its configuration was read (possibly from the cache). */
+function boardNotFound(boardId: BoardId): DomainError {
+  return new DomainError('BOARD_NOT_FOUND', `board ${boardId} does not exist`);
 }
 
 function entry(playerId: PlayerId, score: string, rank: number, meta: string): RankedEntry {

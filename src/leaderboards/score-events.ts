@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { BoardId, PeriodOutcome, PlayerId } from './leaderboard.types';
+import type { BoardId, PeriodOutcome, PlayerId, StoredBoard } from './leaderboard.types';
 
 /** An applied (not replayed) submission: what changed for the submitting player, per period. */
 export interface ScoresApplied {
@@ -7,6 +7,8 @@ export interface ScoresApplied {
   playerId: PlayerId;
   /** Only the periods whose score changed. */
   periods: Omit<PeriodOutcome, 'changed' | 'improved'>[];
+  /** The board's configuration as the submission saw it (board activities read `activities`). */
+  board?: StoredBoard;
 }
 
 export type ScoresAppliedListener = (event: ScoresApplied) => Promise<void> | void;

@@ -51,9 +51,11 @@ export class ScoresService {
   ) {}
 
   async submit(boardId: string, input: ScoreInput): Promise<SubmitResponse> {
-    const board = await this.boards.load(boardId).catch((error: unknown) => {
-      throw rejected(error, 1);
-    });
+    const board = await this.boards
+      .load(boardId, undefined, { cached: true })
+      .catch((error: unknown) => {
+        throw rejected(error, 1);
+      });
     const now = this.clock.now();
     let metadata: string;
     let at: Date;
@@ -71,9 +73,11 @@ export class ScoresService {
    * keys included), then applies in order.
    */
   async submitBatch(boardId: string, entries: ScoreInput[]): Promise<SubmitResponse[]> {
-    const board = await this.boards.load(boardId).catch((error: unknown) => {
-      throw rejected(error, entries.length);
-    });
+    const board = await this.boards
+      .load(boardId, undefined, { cached: true })
+      .catch((error: unknown) => {
+        throw rejected(error, entries.length);
+      });
     const now = this.clock.now();
     let metas: string[];
     let ats: Date[];
@@ -89,14 +93,26 @@ export class ScoresService {
   }
 
   /** Import: sets exact scores in one cycle regardless of the update policy, so it is idempotent. */
-  async importEntry(board: StoredBoard, period: string, cycle: { id: string; startsAtMs: number; ttlMs: number }, input: ScoreInput): Promise<void> {
+  async importEntry(
+    board: StoredBoard,
+    period: string,
+    cycle: { id: string; startsAtMs: number; ttlMs: number },
+    input: ScoreInput,
+  ): Promise<void> {
     const metadata = this.validate(board, input, '');
     const reply = await this.repo.submit({
       board,
       playerId: input.playerId,
       score: String(input.score),
       metadata,
-      targets: [{ period: period as 'all', cycle: cycle.id, startsAtMs: cycle.startsAtMs, ttlMs: cycle.ttlMs }],
+      targets: [
+        {
+          period: period as 'all',
+          cycle: cycle.id,
+          startsAtMs: cycle.startsAtMs,
+          ttlMs: cycle.ttlMs,
+        },
+      ],
       idempotency: null,
       mode: 'set',
     });
@@ -147,6 +163,7 @@ export class ScoresService {
         boardId: board.boardId,
         playerId: input.playerId,
         periods: changed.map((p) => ({ period: p.period as Period, ...periods[p.period] })),
+        board,
       });
     }
     return { playerId: input.playerId, replayed: reply.kind === 'replayed', periods };
@@ -167,12 +184,19 @@ export class ScoresService {
     if (input.metadata === undefined) return '';
     const m = input.metadata;
     for (const [k, v] of Object.entries(m)) {
-      const ok = v === null || ['string', 'boolean'].includes(typeof v) || (typeof v === 'number' && Number.isFinite(v));
-      if (!ok) throw validationFailed(`${path}metadata.${k}`, 'must be a string, number, boolean or null');
+      const ok =
+        v === null ||
+        ['string', 'boolean'].includes(typeof v) ||
+        (typeof v === 'number' && Number.isFinite(v));
+      if (!ok)
+        throw validationFailed(`${path}metadata.${k}`, 'must be a string, number, boolean or null');
     }
     const json = JSON.stringify(m);
     if (Buffer.byteLength(json) > METADATA_MAX_BYTES) {
-      throw validationFailed(`${path}metadata`, `must be at most ${METADATA_MAX_BYTES} bytes as JSON`);
+      throw validationFailed(
+        `${path}metadata`,
+        `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
+      );
     }
     return json;
   }
@@ -199,9 +223,13 @@ export class ScoresService {
   }
 
   private scriptError(code: string, id: string): DomainError {
-    if (code === 'BOARD_NOT_FOUND') return new DomainError('BOARD_NOT_FOUND', `board ${id} does not exist`);
+    if (code === 'BOARD_NOT_FOUND')
+      return new DomainError('BOARD_NOT_FOUND', `board ${id} does not exist`);
     if (code === 'IDEMPOTENCY_KEY_REUSED') {
-      return new DomainError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different body');
+      return new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was used with a different body',
+      );
     }
     return validationFailed('score', 'would take the total beyond ±2^53 on this integer board');
   }
@@ -224,6 +252,11 @@ function boardId(b: StoredBoard): string {
 
 /** What makes two submissions "the same request" for an Idempotency-Key. */
 function fingerprint(input: ScoreInput): string {
-  const canonical = JSON.stringify([input.playerId, input.score, input.at ?? null, input.metadata ?? null]);
+  const canonical = JSON.stringify([
+    input.playerId,
+    input.score,
+    input.at ?? null,
+    input.metadata ?? null,
+  ]);
   return createHash('sha256').update(canonical).digest('base64url');
 }

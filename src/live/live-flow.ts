@@ -13,7 +13,7 @@ export const STUCK_MS = 5000;
 
 interface EngineConn {
   writeBuffer?: { data?: unknown }[];
-  transport?: { socket?: { bufferedAmount?: number } };
+  transport?: { socket?: { bufferedAmount?: number; terminate?: () => void } };
 }
 
 /** Bytes queued for a socket: engine.io's write buffer plus the WebSocket's own buffer. */
@@ -47,6 +47,9 @@ export function checkFlow(ns: Namespace, nowMs: number): Socket[] {
     if (bytes > STUCK_BYTES || nowMs - data.slowSince > STUCK_MS) {
       liveMetrics.slowDisconnects.inc();
       socket.disconnect(true);
+      // engine.io closes a connection only after its write buffer drains, which a stuck client
+      // never lets happen: drop the WebSocket now, and with it everything buffered for it.
+      (socket.conn as unknown as EngineConn).transport?.socket?.terminate?.();
     } else if (bytes < DRAINED_BYTES) {
       data.slowSince = null;
       void socket.leave(rooms.slow);

@@ -37,6 +37,9 @@ export interface SocketData {
   skipped: boolean;
 }
 
+/** Up to this much random delay is added to `server.shutdown`'s retryAfterMs. */
+export const SHUTDOWN_JITTER_MS = 1000;
+
 export const socketData = (socket: Socket): SocketData => socket.data as SocketData;
 
 /**
@@ -187,6 +190,23 @@ export class LiveHub {
     if (!this.ns || size === 0) return;
     this.ns.to(room).emit('cycle.ended', msg);
     this.count('cycle.ended', size, JSON.stringify(msg).length);
+  }
+
+  /**
+   * Shutdown (SIGTERM path): every socket is told `server.shutdown` {reconnect: true, retryAfterMs}
+   * and then disconnected. A server-side disconnect stops socket.io-client's own reconnection, so
+   * clients reconnect themselves after `retryAfterMs`: the shutdown delay (load balancers stop
+   * routing here by then) plus up to 1 s of per-socket jitter, so they do not all come back at once.
+   */
+  announceShutdown(delayMs: number): void {
+    if (!this.ns) return;
+    for (const socket of this.ns.sockets.values()) {
+      const retryAfterMs = delayMs + Math.floor(Math.random() * SHUTDOWN_JITTER_MS);
+      const notice = { reconnect: true, retryAfterMs };
+      socket.emit('server.shutdown', notice);
+      this.count('server.shutdown', 1, JSON.stringify(notice).length);
+      socket.disconnect(true);
+    }
   }
 
   private count(event: string, recipients: number, bytes: number): void {

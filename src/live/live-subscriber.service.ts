@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { AppConfig } from '../config/app-config';
 import { HealthRegistry } from '../ops/health/health-registry';
 import { Keys } from '../redis/keys';
 import type { RedisClient } from '../redis/redis-connections';
@@ -34,6 +35,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     private readonly hub: LiveHub,
     private readonly ticker: LiveTicker,
     private readonly moduleRef: ModuleRef,
+    private readonly config: AppConfig,
   ) {
     this.channels = {
       dirty: keys.liveDirtyChannel(),
@@ -53,8 +55,8 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     await this.subscribeAll();
     const registry = this.healthRegistry();
     registry?.addCheck('live', () => (this.healthy ? null : 'live pub/sub subscription is down'));
-    // Shutdown: close live sockets early so clients reconnect to another instance.
-    registry?.onShutdown('live', () => void this.hub.namespace?.disconnectSockets(true));
+    // Shutdown: tell live clients to reconnect (to another instance), then close their sockets.
+    registry?.onShutdown('live', () => this.hub.announceShutdown(this.config.ops.shutdownDelayMs));
   }
 
   onApplicationShutdown(): void {

@@ -12,6 +12,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { DomainError } from '../common/domain-error';
 import { ApiValidationPipe } from '../common/validation';
 import { LiveAuthService } from './live-auth.service';
+import { FeedSubscribeDto, LiveFeeds } from './live-feeds';
 import { ackError, LiveExceptionFilter } from './live-exception.filter';
 import { LiveHub, SocketData } from './live-hub';
 import { BoardSubscribeDto, RankSubscribeDto, UnsubscribeDto } from './live.dto';
@@ -35,6 +36,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly auth: LiveAuthService,
     private readonly hub: LiveHub,
     private readonly live: LiveService,
+    private readonly feeds: LiveFeeds,
   ) {}
 
   afterInit(ns: Namespace): void {
@@ -92,8 +94,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return this.live.subscribeRank(socket, dto);
   }
 
+  @SubscribeMessage('feed.subscribe')
+  feedSubscribe(@ConnectedSocket() socket: Socket, @MessageBody() dto: FeedSubscribeDto) {
+    return this.feeds.subscribe(socket, dto);
+  }
+
   @SubscribeMessage('unsubscribe')
   unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() dto: UnsubscribeDto) {
+    if (this.feeds.owns(dto.subscription)) return this.feeds.unsubscribe(socket, dto.subscription);
     return this.live.unsubscribe(socket, dto.subscription);
   }
 }

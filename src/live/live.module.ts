@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LeaderboardsModule } from '../leaderboards/leaderboards.module';
 import { LiveAuthService } from './live-auth.service';
 import { LiveDirtyPublisher } from './live-dirty-publisher';
+import { LiveFeeds } from './live-feeds';
 import { LiveHub } from './live-hub';
 import { LiveSubscriber } from './live-subscriber.service';
 import { LiveTicker } from './live-ticker.service';
@@ -23,6 +24,7 @@ import { LiveService } from './live.service';
     LiveSubscriber,
     LiveDirtyPublisher,
     LiveRepository,
+    LiveFeeds,
   ],
 })
 export class LiveModule {}

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { FeedEraseService } from '../feeds/feed-erase.service';
 import { BoardsService } from '../leaderboards/boards.service';
+import { PostsService } from '../posts/posts.service';
+import { SocialGraphService } from '../social/social-graph.service';
 import type { PutProfileDto } from './dto/player.dto';
 import type { Profile } from './player.types';
 import { ProfilesRepository } from './profiles.repository';
@@ -13,6 +16,9 @@ export class PlayersService {
     private readonly profiles: ProfilesRepository,
     private readonly boards: BoardsService,
     private readonly clock: Clock,
+    private readonly social: SocialGraphService,
+    private readonly posts: PostsService,
+    private readonly feeds: FeedEraseService,
   ) {}
 
   async put(playerId: string, dto: PutProfileDto): Promise<{ created: boolean; profile: Profile }> {
@@ -30,6 +36,10 @@ export class PlayersService {
   /** Scores first, profile last: a retry after a failure finds the index and finishes the job. */
   async erase(playerId: string): Promise<void> {
     await this.boards.erasePlayer(playerId);
+    // Before the follows go: it walks the followers to clean their feeds.
+    await this.feeds.erase(playerId); // activities, streams, own feed, followers' feeds
+    await this.social.erasePlayer(playerId); // follows, both directions
+    await this.posts.erasePlayer(playerId);
     await this.profiles.delete(playerId);
   }
 }

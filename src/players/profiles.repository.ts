@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Cluster } from 'ioredis';
 import { Keys } from '../redis/keys';
 import type { RedisClient } from '../redis/redis-connections';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
 import type { Profile } from './player.types';
 
-/** Player profiles, one hash per player under the player's hash tag. */
+/**
+ * Player profiles: one JSON string per player under the player's hash tag. A string (not a hash)
+ * so a page of entries joins its profiles with one MGET on a standalone Redis.
+ */
 @Injectable()
 export class ProfilesRepository {
   constructor(
@@ -14,33 +18,39 @@ export class ProfilesRepository {
 
   /** Replaces the profile; returns true when it did not exist before. */
   async put(playerId: string, profile: Profile): Promise<boolean> {
-    const key = this.keys.playerProfile(playerId);
-    const fields = Object.entries(profile)
-      .filter(([, v]) => v !== undefined)
-      .flat() as string[];
-    const [[, existed]] = (await this.redis
-      .multi()
-      .exists(key)
-      .del(key)
-      .hset(key, ...fields)
-      .exec()) as [[Error | null, number]];
-    return existed === 0;
+    const previous = await this.redis.set(
+      this.keys.playerProfile(playerId),
+      JSON.stringify(profile),
+      'GET',
+    );
+    return previous === null;
   }
 
   async get(playerId: string): Promise<Profile | null> {
-    const h = await this.redis.hgetall(this.keys.playerProfile(playerId));
-    return h.displayName === undefined ? null : (h as unknown as Profile);
+    return parse(await this.redis.get(this.keys.playerProfile(playerId)));
   }
 
-  /** Profiles of many players at once (auto-pipelined, one slot per player on a cluster). */
+  /** Profiles of many players: one MGET standalone; per-key GETs (auto-pipelined per node) on a cluster. */
   async getMany(playerIds: string[]): Promise<Map<string, Profile>> {
-    const rows = await Promise.all(playerIds.map((id) => this.get(id)));
     const out = new Map<string, Profile>();
-    rows.forEach((p, i) => p && out.set(playerIds[i], p));
+    if (playerIds.length === 0) return out;
+    const keys = playerIds.map((id) => this.keys.playerProfile(id));
+    const rows =
+      this.redis instanceof Cluster
+        ? await Promise.all(keys.map((k) => this.redis.get(k)))
+        : await this.redis.mget(...keys);
+    rows.forEach((row, i) => {
+      const profile = parse(row);
+      if (profile) out.set(playerIds[i], profile);
+    });
     return out;
   }
 
   async delete(playerId: string): Promise<boolean> {
     return (await this.redis.del(this.keys.playerProfile(playerId))) === 1;
   }
+}
+
+function parse(row: string | null): Profile | null {
+  return row === null ? null : (JSON.parse(row) as Profile);
 }

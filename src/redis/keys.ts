@@ -58,9 +58,78 @@ export class Keys {
     return `${this.player(playerId)}:boards`;
   }
 
-  /** Hash: a player's profile. */
+  /** String (JSON): a player's profile. */
   playerProfile(playerId: string): string {
     return `${this.player(playerId)}:profile`;
+  }
+
+  // Social graph (issue 4). A follow spans two players' slots: see SocialGraphRepository.
+
+  /** Set: ids of the players this player follows (the follower's side, canonical). */
+  following(playerId: string): string {
+    return `${this.player(playerId)}:following`;
+  }
+
+  /** Set: ids of the players who follow this player (the followee's side, for fan-out). */
+  followers(playerId: string): string {
+    return `${this.player(playerId)}:followers`;
+  }
+
+  /** List: a player's post ids, newest first, capped (POSTS_CAP). */
+  posts(playerId: string): string {
+    return `${this.player(playerId)}:posts`;
+  }
+
+  /** Hash: post id → post JSON for exactly the ids in `posts` (trimmed together, one script). */
+  postBodies(playerId: string): string {
+    return `${this.player(playerId)}:postbodies`;
+  }
+
+  // Activity feeds (issue 4, DESIGN §5): src/feeds. Members of feeds are `<activityId>:<actor>`.
+
+  /** Hash: the player's activities (id → JSON) and foreignId mappings (`f:<foreignId>` → id). */
+  activities(playerId: string): string {
+    return `${this.player(playerId)}:acts`;
+  }
+
+  /** Sorted set: the player's own activity ids, scored by event time (ms). */
+  activityStream(playerId: string): string {
+    return `${this.player(playerId)}:stream`;
+  }
+
+  /** Sorted set: deleted activity ids, scored by deletion time (ms); trimmed by age. */
+  activityTombstones(playerId: string): string {
+    return `${this.player(playerId)}:tomb`;
+  }
+
+  /** Sorted set: the player's home feed (`<id>:<actor>`), scored by event time, capped. */
+  homeFeed(playerId: string): string {
+    return `${this.player(playerId)}:feed`;
+  }
+
+  /** Sorted set: activities a board generated (`<id>:<actor>`), scored by event time, capped. */
+  boardActivities(boardId: string): string {
+    return `${this.board(boardId)}:acts`;
+  }
+
+  /** Stream: fan-out jobs (consumer group `fanout`); its own slot. */
+  fanoutJobs(): string {
+    return `${this.prefix}:{feeds}:jobs`;
+  }
+
+  /** Hash: a running fan-out job's progress (stream entry id → SSCAN cursor of the followers). */
+  fanoutProgress(): string {
+    return `${this.prefix}:{feeds}:progress`;
+  }
+
+  /** Sorted set: authors above the fan-out threshold (merged at read time), scored by followers. */
+  feedCelebrities(): string {
+    return `${this.prefix}:{feeds}:celebs`;
+  }
+
+  /** Pub/sub channel: activities that reached (or left) players' feeds, for `feed.*` events. */
+  liveFeedsChannel(): string {
+    return `${this.prefix}:live:feeds`;
   }
 
   /** SCAN pattern matching every key of the namespace. */
@@ -110,6 +179,7 @@ export class Keys {
     if (!key.startsWith(`${this.prefix}:`)) return null;
     const rest = key.slice(this.prefix.length + 1);
     if (rest === 'boards') return 'boardIndex';
+    if (rest.startsWith('{feeds}:')) return 'fanout';
     const m = /^\{([bp]):[^}]*\}:([a-z]+)/.exec(rest);
     return (m && FAMILY_BY_SUFFIX[`${m[1]}:${m[2]}`]) || 'other';
   }
@@ -125,7 +195,12 @@ export const KEY_FAMILIES = [
   'boardIndex',
   'playerBoards',
   'profiles',
+  'follows',
+  'posts',
   'liveViews',
+  'activities',
+  'feeds',
+  'fanout',
   'other',
 ] as const;
 export type KeyFamily = (typeof KEY_FAMILIES)[number];
@@ -138,5 +213,14 @@ const FAMILY_BY_SUFFIX: Record<string, KeyFamily> = {
   'b:idem': 'idempotency',
   'p:boards': 'playerBoards',
   'p:profile': 'profiles',
+  'p:following': 'follows',
+  'p:followers': 'follows',
+  'p:posts': 'posts',
+  'p:postbodies': 'posts',
   'b:live': 'liveViews',
+  'p:acts': 'activities',
+  'p:stream': 'activities',
+  'p:tomb': 'activities',
+  'b:acts': 'activities',
+  'p:feed': 'feeds',
 };

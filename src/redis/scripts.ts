@@ -11,6 +11,12 @@ const SCRIPTS = {
   rfRemovePlayer: 'remove-player.lua',
   rfClaimView: 'claim-view.lua',
   rfStoreView: 'store-view.lua',
+  rfAddFollowing: 'add-following.lua',
+  rfAddPost: 'add-post.lua',
+  rfReadPosts: 'read-posts.lua',
+  rfCreateActivity: 'create-activity.lua',
+  rfDeleteActivity: 'delete-activity.lua',
+  rfReadWindow: 'read-window.lua',
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -28,6 +34,15 @@ declare module 'ioredis' {
     rfRemovePlayer(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
     rfClaimView(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
     rfStoreView(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
+    rfAddFollowing(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
+    rfAddPost(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
+    rfReadPosts(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
+    rfCreateActivity(
+      numKeys: number,
+      ...keysAndArgs: ScriptArg[]
+    ): Result<[string, string], Context>;
+    rfDeleteActivity(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
+    rfReadWindow(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
   }
 }
 

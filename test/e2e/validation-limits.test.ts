@@ -25,7 +25,14 @@ describe('transport limits and the error contract (API §0)', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis();
     probe = new Redis(redis.url);
-    t = await startApp({ name: 'validation_limits', env: { REDIS_URL: redis.url } });
+    t = await startApp({
+      name: 'validation_limits',
+      env: {
+        REDIS_URL: redis.url,
+        // Counting commands per request: no background fan-out polling on this Redis.
+        FEED_FANOUT_WORKER: 'false',
+      },
+    });
     expect((await t.http.put('/v1/boards/sized', {})).status).toBe(201);
     expect((await t.http.put('/v1/boards/paged', { periods: ['all', 'daily'] })).status).toBe(201);
     for (let i = 1; i <= 5; i += 1) {

@@ -29,7 +29,14 @@ describe('input validation (API §0)', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis();
     probe = new Redis(redis.url);
-    t = await startApp({ name: 'validation', env: { REDIS_URL: redis.url } });
+    t = await startApp({
+      name: 'validation',
+      env: {
+        REDIS_URL: redis.url,
+        // Counting commands per request: no background fan-out polling on this Redis.
+        FEED_FANOUT_WORKER: 'false',
+      },
+    });
     expect((await t.http.put('/v1/boards/valid', {})).status).toBe(201);
     expect((await t.http.put('/v1/boards/whole', { integer: true })).status).toBe(201);
     const seeded = await t.http.post('/v1/boards/valid/scores', { playerId: 'p1', score: 10 });

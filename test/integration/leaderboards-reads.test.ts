@@ -44,6 +44,7 @@ describe.each(TOPOLOGIES)('LeaderboardsRepository reads (%s)', (topology) => {
     expect(await page(2, { mode: 'top' }, true)).toEqual({
       total: 5,
       start: 0,
+      version: 5, // five applied submissions
       entries: [
         { rank: 1, playerId: 'p1', score: 30, metadata: { s: 30 } },
         { rank: 2, playerId: 'p4', score: 20, metadata: { s: 20 } },
@@ -62,7 +63,7 @@ describe.each(TOPOLOGIES)('LeaderboardsRepository reads (%s)', (topology) => {
       { score: '10', member: 'p5' },
     ]);
     const end = await page(2, { mode: 'after', score: '10', member: 'p5' });
-    expect(end).toEqual({ total: 5, start: 5, entries: [], last: null });
+    expect(end).toEqual({ total: 5, start: 5, version: 5, entries: [], last: null });
   });
 
   it('resumes after a position whose member is no longer there', async () => {

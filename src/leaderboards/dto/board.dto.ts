@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../../common/validation';
 import { PERIODS, Period } from '../cycles';
+import { BOARD_ACTIVITY_KINDS, BoardActivityKind } from '../leaderboard.types';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
@@ -121,6 +122,19 @@ export class PutBoardDto {
   @Min(0)
   @Max(86400)
   graceSeconds?: number;
+
+  @ApiPropertyOptional({
+    enum: BOARD_ACTIVITY_KINDS,
+    isArray: true,
+    default: BOARD_ACTIVITY_KINDS,
+    description: 'activities submissions generate (board stream + player stream); [] for none',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @ArrayUnique()
+  @IsIn(BOARD_ACTIVITY_KINDS, { each: true })
+  activities?: BoardActivityKind[];
 }
 
 export class ListBoardsQuery {

@@ -3,6 +3,7 @@ read-range: one page of a board cycle in rank order, with exact ranks.
 
 KEYS[1]  scores zset of the cycle
 KEYS[2]  entries hash of the cycle (tie-break members, metadata)
+KEYS[3]  board config hash (existence and content version)
 ARGV[1]  order: 'desc' | 'asc'
 ARGV[2]  ties: 'shared' | 'first'
 ARGV[3]  limit (entries to return)
@@ -11,13 +12,16 @@ ARGV[5]  after: cursor score (exact decimal string) | around: player id
 ARGV[6]  after: cursor member | around: radius
 ARGV[7]  '1' to return metadata
 
-Returns { total, start, member1, score1, rank1, meta1, member2, ... } where start is the 0-based
-position of the first entry and meta is '' when absent; or the string 'NOT_RANKED' (around mode).
+Returns { total, start, version, member1, score1, rank1, meta1, member2, ... } where start is the
+0-based position of the first entry, version the board's content version (for ETags) and meta ''
+when absent; or the string 'NOT_RANKED' (around mode) or 'BOARD_NOT_FOUND'.
 A cursor (score, member) resumes strictly after that position even if the member has since moved
 or left: its position is found by score, then by member order inside the block of equal scores.
 ]]
 
 local z, e = KEYS[1], KEYS[2]
+local version = redis.call('HGET', KEYS[3], 'ver')
+if not version and redis.call('EXISTS', KEYS[3]) == 0 then return 'BOARD_NOT_FOUND' end
 local desc, firstTies = ARGV[1] == 'desc', ARGV[2] == 'first'
 local limit, mode = tonumber(ARGV[3]), ARGV[4]
 local total = redis.call('ZCARD', z)
@@ -78,7 +82,7 @@ elseif mode == 'around' then
   if start + limit > total then start = math.max(0, total - limit) end
 end
 
-local out = { total, start }
+local out = { total, start, version or '0' }
 if limit <= 0 or start >= total then return out end
 local rows = range(start, start + limit - 1)
 local rank, prevScore

@@ -1,0 +1,74 @@
+/** Formatting of a live bench run: one row per (server, subscribers) step, then the verdicts. */
+
+export interface StepResult {
+  server: 'service' | 'bare';
+  subscribers: number;
+  deliveriesPerSec: number;
+  latencySamples: number;
+  /** Submit (service) or emit (bare) → receipt in the client process, ms. */
+  p50: number;
+  p99: number;
+  max: number;
+  avgMessageBytes: number;
+  connected: number;
+  disconnects: number;
+  /** CPU of the server process, % of one core. */
+  serverCpuPct: number;
+  /** CPU of all client processes together, % of one core. */
+  clientCpuPct: number;
+  /** Share of the machine (all cores) used by processes other than this run's. */
+  otherCpuPct: number;
+  rssMiB: number;
+  submitsPerSec?: number;
+  submitSkipped?: number;
+}
+
+export interface MemoryResult {
+  sockets: number;
+  rssBeforeMiB: number;
+  rssAfterMiB: number;
+}
+
+const f0 = (n: number): string =>
+  Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—';
+
+/** Highest deliveries/s among the steps of one server whose p99 stayed ≤ 100 ms. */
+export function capacity(steps: StepResult[], server: StepResult['server']): number {
+  return Math.max(
+    0,
+    ...steps.filter((s) => s.server === server && s.p99 <= 100).map((s) => s.deliveriesPerSec),
+  );
+}
+
+export function liveReport(
+  steps: StepResult[],
+  memory: MemoryResult,
+  targetN: number,
+  payloadBytes: number,
+): string {
+  const header =
+    '| server | subscribers | deliveries/s | p50 ms | p99 ms | max ms | latency samples | submits/s ok (dropped) | server CPU % | clients CPU % | other CPU % | server RSS MiB |';
+  const rule = '|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
+  const rows = steps.map(
+    (s) =>
+      `| ${s.server} | ${f0(s.subscribers)} | ${f0(s.deliveriesPerSec)} | ${s.p50} | ${s.p99} | ${s.max} | ${f0(s.latencySamples)} | ${
+        s.submitsPerSec === undefined ? '—' : `${f0(s.submitsPerSec)} (${s.submitSkipped})`
+      } | ${f0(s.serverCpuPct)} | ${f0(s.clientCpuPct)} | ${f0(s.otherCpuPct)} | ${f0(s.rssMiB)} |`,
+  );
+  const target = steps.find((s) => s.server === 'service' && s.subscribers === targetN);
+  const svcCap = capacity(steps, 'service');
+  const bareCap = capacity(steps, 'bare');
+  const ratio = bareCap > 0 ? svcCap / bareCap : NaN;
+  const perSocketKiB = ((memory.rssAfterMiB - memory.rssBeforeMiB) * 1024) / memory.sockets;
+  const lines = [
+    [header, rule, ...rows].join('\n'),
+    '',
+    `payload: ~${payloadBytes} B per board.updated (bare: same size)`,
+    target
+      ? `${target.p50 <= 70 && target.p99 <= 160 ? 'PASS' : 'FAIL'} latency at ${targetN} subscribers: p50 ${target.p50} ms (≤ 70), p99 ${target.p99} ms (≤ 160)`
+      : `no step with ${targetN} subscribers`,
+    `${ratio >= 1 ? 'PASS' : 'FAIL'} deliveries/s with p99 ≤ 100 ms: service ${f0(svcCap)}, bare ${f0(bareCap)} (${ratio.toFixed(2)}×, target ≥ 1.0×)`,
+    `memory: ${perSocketKiB.toFixed(1)} KiB per idle subscribed socket (service RSS ${memory.rssBeforeMiB.toFixed(0)} → ${memory.rssAfterMiB.toFixed(0)} MiB at ${memory.sockets} sockets; clients in other processes)`,
+  ];
+  return lines.join('\n');
+}

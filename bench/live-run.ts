@@ -1,0 +1,312 @@
+/**
+ * Live rankings bench (issue 3): N socket.io subscribers on one top-10 view while M submissions/s
+ * arrive, against a bare socket.io room broadcast of the same payload size and message rate, in
+ * the same run. `npm run bench:live` builds first. All processes are separate and on 127.0.0.1: a
+ * private redis-server, the service (`node dist/main.js`), the bare server (bench/live-bare.ts),
+ * one submitter (bench/live-submit.ts) and LIVE_CLIENT_PROCS client processes
+ * (bench/live-clients.ts). Run: `npm run bench:live`.
+ * Env knobs: LIVE_SUBMITS (1000/s), LIVE_TICK_MS (100), LIVE_STEPS (subscriber counts,
+ * "2500,1000"), LIVE_TARGET_N (1000), LIVE_MEASURE_S (6), LIVE_WARMUP_S (2),
+ * LIVE_CLIENT_PROCS (10), LIVE_MEMORY_SOCKETS (5000), SERVICE_NODE_ARGS (e.g. --cpu-prof).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
+import type { ClientSpec, LiveSample } from './live-clients';
+import {
+  Child,
+  freePort,
+  machineBusyMs,
+  procStats,
+  start,
+  startPrivateRedis,
+  stop,
+  transpileBenchFiles,
+  waitForHttp,
+} from './processes';
+import { liveReport, StepResult } from './live-report';
+
+const ROOT = resolve(__dirname, '..');
+const num = (name: string, dflt: number): number => Number(process.env[name] ?? dflt);
+const opts = {
+  submits: num('LIVE_SUBMITS', 1000),
+  tickMs: num('LIVE_TICK_MS', 100),
+  steps: (process.env.LIVE_STEPS ?? '2500,1000').split(',').map(Number),
+  targetN: num('LIVE_TARGET_N', 1000),
+  measureS: num('LIVE_MEASURE_S', 6),
+  warmupS: num('LIVE_WARMUP_S', 2),
+  procs: num('LIVE_CLIENT_PROCS', 10),
+  memorySockets: num('LIVE_MEMORY_SOCKETS', 5000),
+  players: 200,
+};
+const BOARD = 'livebench';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A child process spoken to in JSON lines: send a command, await its one-line answer. */
+class Controlled {
+  private buffered = '';
+  private waiting: ((msg: any) => void)[] = [];
+  constructor(readonly child: Child) {
+    child.proc.stdout?.on('data', (chunk: Buffer) => {
+      this.buffered += chunk.toString();
+      for (let nl = this.buffered.indexOf('\n'); nl >= 0; nl = this.buffered.indexOf('\n')) {
+        const line = this.buffered.slice(0, nl);
+        this.buffered = this.buffered.slice(nl + 1);
+        if (line.startsWith('{')) this.waiting.shift()?.(JSON.parse(line));
+      }
+    });
+  }
+  ask<T = any>(cmd: object): Promise<T> {
+    return new Promise<T>((resolveAsk, reject) => {
+      const onExit = (): void => reject(new Error(`child exited:\n${this.child.output()}`));
+      this.child.proc.once('exit', onExit);
+      this.waiting.push((msg) => {
+        this.child.proc.off('exit', onExit);
+        resolveAsk(msg as T);
+      });
+      this.child.proc.stdin?.write(`${JSON.stringify(cmd)}\n`);
+    });
+  }
+}
+
+/** Like processes.start, with stdin piped for the JSON-line commands. */
+function startPiped(js: string, arg: object, env: NodeJS.ProcessEnv = {}): Controlled {
+  const proc = spawn(process.execPath, [js, JSON.stringify(arg)], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  proc.stderr?.on('data', (b: Buffer) => (tail = (tail + b.toString()).slice(-8192)));
+  return new Controlled({ proc, output: () => tail });
+}
+
+async function post(url: string, body: unknown, method = 'POST'): Promise<unknown> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Spreads n sockets over the client processes. */
+const share = (n: number, procs: number): number[] =>
+  Array.from({ length: procs }, (_, i) => Math.floor(n / procs) + (i < n % procs ? 1 : 0));
+
+async function setSockets(clients: Controlled[], n: number): Promise<void> {
+  const per = share(n, clients.length);
+  await Promise.all(clients.map((c, i) => c.ask({ cmd: 'keep', n: per[i] })));
+  await Promise.all(clients.map((c, i) => c.ask({ cmd: 'connect', n: per[i] })));
+}
+
+function percentile(hist: number[], p: number): number {
+  const total = hist.reduce((a, b) => a + b, 0);
+  if (total === 0) return NaN;
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    seen += hist[i];
+    if (seen >= total * p) return i;
+  }
+  return hist.length - 1;
+}
+
+interface Pids {
+  server: number;
+  others: number[];
+}
+
+/** Measures one step: every client process for `measureS`, CPU of each of our processes. */
+async function measureStep(
+  name: 'service' | 'bare',
+  n: number,
+  clients: Controlled[],
+  pids: Pids,
+  extra: () => Promise<Record<string, number>>,
+): Promise<StepResult> {
+  await sleep(opts.warmupS * 1000);
+  const ours = [pids.server, ...pids.others];
+  const cpu0 = ours.map((p) => procStats(p).cpuMs);
+  const machine0 = machineBusyMs();
+  const t0 = Date.now();
+  const samples = await Promise.all(
+    clients.map((c) => c.ask<LiveSample>({ cmd: 'measure', ms: opts.measureS * 1000 })),
+  );
+  const elapsedMs = Date.now() - t0;
+  const cpu1 = ours.map((p) => procStats(p).cpuMs);
+  const machine1 = machineBusyMs();
+  const used = cpu1.map((c, i) => c - cpu0[i]);
+  const oursMs = used.reduce((a, b) => a + b, 0);
+  const hist = samples[0].latencies.map((_, i) => samples.reduce((a, s) => a + s.latencies[i], 0));
+  const deliveries = samples.reduce((a, s) => a + s.deliveries, 0);
+  const sampled = samples.reduce((a, s) => a + s.sampledMessages, 0);
+  return {
+    server: name,
+    subscribers: n,
+    deliveriesPerSec: (deliveries * 1000) / elapsedMs,
+    latencySamples: hist.reduce((a, b) => a + b, 0),
+    p50: percentile(hist, 0.5),
+    p99: percentile(hist, 0.99),
+    max: percentile(hist, 1),
+    avgMessageBytes: sampled ? samples.reduce((a, s) => a + s.bytes, 0) / sampled : 0,
+    connected: samples.reduce((a, s) => a + s.sockets, 0),
+    disconnects: samples.reduce((a, s) => a + s.disconnects, 0),
+    serverCpuPct: (100 * used[0]) / elapsedMs,
+    clientCpuPct: (100 * samples.reduce((a, s) => a + s.cpuMs, 0)) / elapsedMs,
+    otherCpuPct: Math.max(0, (100 * (machine1 - machine0 - oursMs)) / (elapsedMs * cpus().length)),
+    rssMiB: procStats(pids.server).rssMiB,
+    ...(await extra()),
+  };
+}
+
+async function main(): Promise<void> {
+  const js = transpileBenchFiles(ROOT, ['live-clients', 'live-submit', 'live-bare']);
+  const redisProc = await startPrivateRedis();
+  const redis = new Redis(redisProc.url);
+  const children: Child[] = [redisProc.child];
+  const controlled: Controlled[] = [];
+  const began = Date.now();
+  try {
+    const version = (/redis_version:(\S+)/.exec(await redis.info('server')) ?? [])[1];
+    const [svcPort, barePort] = [await freePort(), await freePort()];
+    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const service = start(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'main.js')], {
+      PORT: String(svcPort),
+      HOST: '127.0.0.1',
+      REDIS_URL: redisProc.url,
+      RANKFEED_PREFIX: `bench_${randomBytes(4).toString('hex')}`,
+      RATE_LIMIT_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      RANKFEED_EMBEDDED_REDIS: 'never',
+      RANKFEED_API_KEYS: '',
+      RANKFEED_API_KEYS_FILE: '',
+      NODE_ENV: 'development',
+      LIVE_TICK_MS: String(opts.tickMs),
+    });
+    children.push(service);
+    const svcUrl = `http://127.0.0.1:${svcPort}`;
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    const bare = startPiped(js['live-bare'], {}, { PORT: String(barePort) });
+    children.push(bare.child);
+    controlled.push(bare);
+    await waitForHttp(`${svcUrl}/health/ready`, service);
+    await waitForHttp(`${bareUrl}/health`, bare.child);
+    console.log(
+      `node ${process.version}, ${cpus().length} cores, Redis ${version} (private), ` +
+        `LIVE_TICK_MS=${opts.tickMs}, ${opts.submits} submissions/s over ${opts.players} players ` +
+        `(update: latest), steps ${opts.steps.join('/')} subscribers, ${opts.warmupS} s warmup + ` +
+        `${opts.measureS} s per step, ${opts.procs} client processes`,
+    );
+
+    await post(`${svcUrl}/v1/boards/${BOARD}`, { update: 'latest' }, 'PUT');
+    const seed = Array.from({ length: opts.players }, (_, i) => ({
+      playerId: `p${i}`,
+      score: Math.floor(Math.random() * 1_000_000),
+    }));
+    await post(`${svcUrl}/v1/boards/${BOARD}/scores/batch`, { entries: seed });
+
+    const makeClients = (url: string, mode: ClientSpec['mode']): Controlled[] =>
+      Array.from({ length: opts.procs }, () => {
+        const c = startPiped(js['live-clients'], { url, mode, boardId: BOARD } as ClientSpec);
+        children.push(c.child);
+        controlled.push(c);
+        return c;
+      });
+    const submitter = startPiped(js['live-submit'], {
+      url: svcUrl,
+      boardId: BOARD,
+      players: opts.players,
+      maxInFlight: 256,
+    });
+    children.push(submitter.child);
+    controlled.push(submitter);
+
+    // 1. Memory per idle subscribed socket (nothing is submitted yet).
+    const svcPid = service.proc.pid as number;
+    const svcClients = makeClients(svcUrl, 'service');
+    await sleep(1000);
+    const rss0 = procStats(svcPid).rssMiB;
+    await setSockets(svcClients, opts.memorySockets);
+    await sleep(3000);
+    const rss1 = procStats(svcPid).rssMiB;
+    const memory = { sockets: opts.memorySockets, rssBeforeMiB: rss0, rssAfterMiB: rss1 };
+    console.log(
+      `memory: service RSS ${rss0.toFixed(1)} → ${rss1.toFixed(1)} MiB with ${opts.memorySockets} idle subscribed sockets: ` +
+        `${(((rss1 - rss0) * 1024 * 1024) / opts.memorySockets / 1024).toFixed(1)} KiB/socket`,
+    );
+
+    // 2. The service: steps of subscribers while submissions run.
+    const steps: StepResult[] = [];
+    const clientPids = (cs: Controlled[]): number[] => cs.map((c) => c.child.proc.pid as number);
+    const redisPid = redisProc.child.proc.pid as number;
+    await submitter.ask({ cmd: 'rate', perSec: opts.submits });
+    for (const n of opts.steps) {
+      await setSockets(svcClients, n);
+      const before = await submitter.ask({ cmd: 'stats' });
+      const r = await measureStep(
+        'service',
+        n,
+        svcClients,
+        {
+          server: svcPid,
+          others: [redisPid, submitter.child.proc.pid as number, ...clientPids(svcClients)],
+        },
+        async () => {
+          const after = await submitter.ask({ cmd: 'stats' });
+          const okPerSec = (after.ok - before.ok) / (opts.measureS + opts.warmupS);
+          return { submitsPerSec: okPerSec, submitSkipped: after.skipped - before.skipped };
+        },
+      );
+      steps.push(r);
+      console.log(JSON.stringify(r));
+    }
+    await submitter.ask({ cmd: 'rate', perSec: 0 });
+    await Promise.all(svcClients.map((c) => c.ask({ cmd: 'keep', n: 0 })));
+    const avgBytes = Math.round(
+      steps.reduce((a, s) => a + s.avgMessageBytes, 0) / Math.max(1, steps.length),
+    );
+
+    // 3. The bare socket.io broadcast: same subscriber steps, payload size and message rate.
+    const bareClients = makeClients(bareUrl, 'bare');
+    for (const n of opts.steps) {
+      // Connect with the broadcast off, so the handshakes do not compete with it.
+      await bare.ask({ cmd: 'emit', size: 0 });
+      await setSockets(bareClients, n);
+      await bare.ask({ cmd: 'emit', intervalMs: opts.tickMs, size: avgBytes });
+      const r = await measureStep(
+        'bare',
+        n,
+        bareClients,
+        { server: bare.child.proc.pid as number, others: clientPids(bareClients) },
+        async () => ({}),
+      );
+      steps.push(r);
+      console.log(JSON.stringify(r));
+    }
+    await bare.ask({ cmd: 'emit', size: 0 });
+
+    console.log(`\n${liveReport(steps, memory, opts.targetN, avgBytes)}`);
+    console.log(`\ntotal run time ${((Date.now() - began) / 1000).toFixed(0)} s`);
+    mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+    const file = join(
+      ROOT,
+      'bench',
+      'results',
+      `live-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    );
+    writeFileSync(file, JSON.stringify({ opts, memory, steps }, null, 2));
+    console.log(`raw results: ${file}`);
+  } finally {
+    for (const c of controlled) c.child.proc.stdin?.end();
+    for (const child of children.reverse()) await stop(child);
+    redis.disconnect();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,86 @@
+/**
+ * The live bench's submitter, its own process: POSTs scores at a steady rate over keep-alive
+ * connections, each stamped with its send time in `metadata.t` (see live-clients.ts). argv[2] is a
+ * JSON SubmitSpec. stdin commands (JSON lines): {cmd: 'rate', perSec} (0 stops), {cmd: 'stats'}
+ * → {reply: 'stats', sent, ok, failed, skipped, cpuMs}; skipped counts sends dropped because
+ * `maxInFlight` requests were already waiting (the service could not keep up).
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+export interface SubmitSpec {
+  url: string;
+  boardId: string;
+  players: number;
+  maxInFlight: number;
+}
+
+const spec = JSON.parse(process.argv[2]) as SubmitSpec;
+const target = new URL(`${spec.url}/v1/boards/${spec.boardId}/scores`);
+const agent = new Agent({ keepAlive: true, maxSockets: spec.maxInFlight });
+const stats = { sent: 0, ok: 0, failed: 0, skipped: 0 };
+let inFlight = 0;
+let perSec = 0;
+let credit = 0;
+let last = performance.now();
+const cpuStart = process.cpuUsage();
+
+function submit(): void {
+  if (inFlight >= spec.maxInFlight) {
+    stats.skipped += 1;
+    return;
+  }
+  inFlight += 1;
+  stats.sent += 1;
+  const body = JSON.stringify({
+    playerId: `p${Math.floor(Math.random() * spec.players)}`,
+    score: Math.floor(Math.random() * 1_000_000),
+    metadata: { t: performance.timeOrigin + performance.now() },
+  });
+  const req = request(
+    target,
+    {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    },
+    (res) => {
+      res.resume();
+      res.on('end', () => {
+        inFlight -= 1;
+        if (res.statusCode === 200) stats.ok += 1;
+        else stats.failed += 1;
+      });
+    },
+  );
+  req.on('error', () => {
+    inFlight -= 1;
+    stats.failed += 1;
+  });
+  req.end(body);
+}
+
+// Every 5 ms, send what the rate allows since the last turn (no burst after a stall: ≤ 50 ms).
+setInterval(() => {
+  const at = performance.now();
+  credit = Math.min(credit + ((at - last) * perSec) / 1000, perSec / 20);
+  last = at;
+  while (credit >= 1) {
+    credit -= 1;
+    submit();
+  }
+}, 5);
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const cmd = JSON.parse(line) as { cmd: string; perSec?: number };
+  if (cmd.cmd === 'rate') {
+    perSec = cmd.perSec ?? 0;
+    credit = 0;
+  }
+  if (cmd.cmd === 'exit') process.exit(0);
+  const cpu = process.cpuUsage(cpuStart);
+  process.stdout.write(
+    `${JSON.stringify({ reply: cmd.cmd, ...stats, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`,
+  );
+});

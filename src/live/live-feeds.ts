@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import { Matches } from 'class-validator';
+import { DomainError } from '../common/domain-error';
+import { ID_MESSAGE, ID_PATTERN } from '../common/validation';
+import { Keys } from '../redis/keys';
+import type { RedisClient } from '../redis/redis-connections';
+import { REDIS_SUBSCRIBER } from '../redis/redis.tokens';
+import { LiveHub, socketData } from './live-hub';
+import { liveMetrics } from './live.metrics';
+
+/** `feed.subscribe` {playerId} (API §7). */
+export class FeedSubscribeDto {
+  @Matches(ID_PATTERN, { message: `playerId ${ID_MESSAGE}` })
+  playerId!: string;
+}
+
+/** What the fan-out worker publishes on the live feeds channel (src/feeds FeedLiveMessage). */
+type FeedMessage =
+  | { kind: 'activity'; playerIds: string[]; activity: { id: string } & Record<string, unknown> }
+  | { kind: 'removed'; playerIds: string[]; activityId: string };
+
+/** Feed subscriptions one socket may hold. */
+const MAX_FEEDS_PER_SOCKET = 10;
+const FEED_PREFIX = 'feed:';
+const feedRoom = (playerId: string): string => `f|${playerId}`;
+const feedsOf = new WeakMap<Socket, Set<string>>();
+
+/**
+ * Home feeds over /live: `feed.subscribe` joins the socket to the player's feed room; the fan-out
+ * worker publishes each batch of followers it wrote (and each removal) once on a pub/sub channel,
+ * and every instance emits `feed.activity` / `feed.removed` to its local rooms. Pub/sub is
+ * at-most-once: a client that reconnects re-reads `GET …/feed` for what it missed.
+ */
+@Injectable()
+export class LiveFeeds implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('LiveFeeds');
+  private readonly channel: string;
+  private readonly onMessage = (channel: string, message: string): void => {
+    if (channel === this.channel) this.deliver(message);
+  };
+
+  constructor(
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: RedisClient,
+    keys: Keys,
+    private readonly hub: LiveHub,
+  ) {
+    this.channel = keys.liveFeedsChannel();
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber.on('message', this.onMessage);
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  onApplicationShutdown(): void {
+    this.subscriber.off('message', this.onMessage);
+  }
+
+  /**
+   * Open mode or an API key (the handshake already required `read`); anonymous sockets may not.
+   * Player tokens (issue 5) will be limited to their own feed here.
+   */
+  async subscribe(socket: Socket, dto: FeedSubscribeDto) {
+    const { principal } = socketData(socket);
+    if (principal.kind === 'anonymous') {
+      throw new DomainError('UNAUTHENTICATED', 'feeds need auth.token');
+    }
+    const subscription = `${FEED_PREFIX}${dto.playerId}`;
+    let mine = feedsOf.get(socket);
+    if (!mine) {
+      const created = new Set<string>();
+      feedsOf.set(socket, created);
+      socket.once('disconnect', () =>
+        liveMetrics.subscriptions.dec({ kind: 'feed' }, created.size),
+      );
+      mine = created;
+    }
+    if (!mine.has(subscription)) {
+      if (mine.size >= MAX_FEEDS_PER_SOCKET) {
+        throw new DomainError(
+          'RATE_LIMITED',
+          `at most ${MAX_FEEDS_PER_SOCKET} feeds per connection`,
+        );
+      }
+      mine.add(subscription);
+      liveMetrics.subscriptions.inc({ kind: 'feed' });
+      await socket.join(feedRoom(dto.playerId));
+    }
+    return { subscription, playerId: dto.playerId };
+  }
+
+  /** True when `subscription` names a feed (the gateway routes `unsubscribe` here then). */
+  owns(subscription: string): boolean {
+    return subscription.startsWith(FEED_PREFIX);
+  }
+
+  unsubscribe(socket: Socket, subscription: string) {
+    const mine = feedsOf.get(socket);
+    const had = mine?.delete(subscription) ?? false;
+    if (had) {
+      liveMetrics.subscriptions.dec({ kind: 'feed' });
+      void socket.leave(feedRoom(subscription.slice(FEED_PREFIX.length)));
+    }
+    return { subscription, unsubscribed: had };
+  }
+
+  private deliver(text: string): void {
+    const ns = this.hub.namespace;
+    if (!ns) return;
+    let msg: FeedMessage;
+    try {
+      msg = JSON.parse(text) as FeedMessage;
+    } catch (error) {
+      this.logger.warn(`bad feed message: ${String(error)}`);
+      return;
+    }
+    const targets = msg.playerIds.map(feedRoom).filter((r) => ns.adapter.rooms.has(r));
+    if (targets.length === 0) return;
+    const recipients = targets.reduce((n, r) => n + (ns.adapter.rooms.get(r)?.size ?? 0), 0);
+    if (msg.kind === 'activity') {
+      ns.to(targets).emit('feed.activity', { activity: msg.activity });
+      liveMetrics.messages.inc({ event: 'feed.activity' }, recipients);
+    } else {
+      ns.to(targets).emit('feed.removed', { activityId: msg.activityId });
+      liveMetrics.messages.inc({ event: 'feed.removed' }, recipients);
+    }
+  }
+}
