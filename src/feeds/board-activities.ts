@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Clock } from '../common/clock';
 import {
-  BOARD_ACTIVITY_KINDS,
+  DEFAULT_BOARD_ACTIVITIES,
   BoardActivityKind,
   StoredBoard,
 } from '../leaderboards/leaderboard.types';
@@ -39,7 +39,7 @@ export class BoardActivities implements OnModuleInit {
   async onApplied(e: ScoresApplied): Promise<void> {
     const board = e.board;
     if (!board) return;
-    const enabled = board.activities ?? BOARD_ACTIVITY_KINDS;
+    const enabled = board.activities ?? DEFAULT_BOARD_ACTIVITIES;
     const period = board.periods.includes('all') ? 'all' : board.periods[0];
     const o = e.periods.find((p) => p.period === period);
     if (!o || o.score === null) return;

@@ -1,6 +1,6 @@
 import type { Period } from './cycles';
 import {
-  BOARD_ACTIVITY_KINDS,
+  DEFAULT_BOARD_ACTIVITIES,
   BoardActivityKind,
   BoardConfig,
   StoredBoard,
@@ -20,7 +20,7 @@ export function boardToFields(b: BoardConfig): string[] {
     public: b.public ? '1' : '0',
     graceSeconds: String(b.graceSeconds),
     createdAt: b.createdAt,
-    activities: (b.activities ?? BOARD_ACTIVITY_KINDS).join(','),
+    activities: (b.activities ?? DEFAULT_BOARD_ACTIVITIES).join(','),
   };
   if (b.minScore !== null) fields.minScore = String(b.minScore);
   if (b.maxScore !== null) fields.maxScore = String(b.maxScore);
@@ -50,7 +50,7 @@ export function boardFromFields(boardId: string, h: Record<string, string>): Sto
     // Boards stored before the field existed generate every kind.
     activities:
       h.activities === undefined
-        ? [...BOARD_ACTIVITY_KINDS]
+        ? [...DEFAULT_BOARD_ACTIVITIES]
         : (h.activities.split(',').filter((k) => k !== '') as BoardActivityKind[]),
     version: Number(h.ver ?? 0),
     hasScores: h.hasScores === '1',

@@ -13,7 +13,12 @@ import {
   cyclesBetween,
 } from './cycles';
 import type { PutBoardDto } from './dto/board.dto';
-import { BOARD_ACTIVITY_KINDS, BoardConfig, StoredBoard } from './leaderboard.types';
+import {
+  BOARD_ACTIVITY_KINDS,
+  BoardConfig,
+  DEFAULT_BOARD_ACTIVITIES,
+  StoredBoard,
+} from './leaderboard.types';
 import { LeaderboardsRepository } from './leaderboards.repository';
 
 export interface BoardView extends BoardConfig {
@@ -212,7 +217,7 @@ export class BoardsService {
       graceSeconds: dto.graceSeconds ?? 60,
       createdAt,
       activities: BOARD_ACTIVITY_KINDS.filter((k) =>
-        (dto.activities ?? BOARD_ACTIVITY_KINDS).includes(k),
+        (dto.activities ?? DEFAULT_BOARD_ACTIVITIES).includes(k),
       ),
     };
   }

@@ -10,6 +10,12 @@ export type TiePolicy = 'shared' | 'first';
 /** Board activities (API §5): a new personal best, entering the top 10, a new leader. */
 export const BOARD_ACTIVITY_KINDS = ['personal_best', 'top10', 'leader'] as const;
 export type BoardActivityKind = (typeof BOARD_ACTIVITY_KINDS)[number];
+/**
+ * What a board emits when its configuration says nothing: the rare, interesting events. Personal
+ * bests are opt-in: on a busy board nearly every submission is one, and each activity costs a
+ * write to two streams plus a fan-out job.
+ */
+export const DEFAULT_BOARD_ACTIVITIES: readonly BoardActivityKind[] = ['top10', 'leader'];
 export type Metadata = Record<string, string | number | boolean | null>;
 
 export interface BoardConfig {

@@ -18,7 +18,10 @@ describe('board activities', () => {
     (await readAll(t, path)).map((a) => [a.actor, a.verb, a.data?.score]);
 
   it('records a personal best, a top-10 entry and a new leader in the board and player streams', async () => {
-    expect((await t.http.put('/v1/boards/arena', {})).status).toBe(201);
+    const arena = await t.http.put('/v1/boards/arena', {
+      activities: ['personal_best', 'top10', 'leader'],
+    });
+    expect(arena.status).toBe(201);
     await submit('arena', 'ann', 100);
     t.clock.advance(1);
     await submit('arena', 'bob', 50);
@@ -52,6 +55,11 @@ describe('board activities', () => {
   });
 
   it('generates only the kinds the board enables, and none with []', async () => {
+    // Without a setting a board emits the rare events only; personal bests are opt-in.
+    expect((await t.http.put('/v1/boards/default', {})).body.activities).toEqual([
+      'top10',
+      'leader',
+    ]);
     await t.http.put('/v1/boards/quiet', { activities: [] });
     await t.http.put('/v1/boards/pb', { activities: ['personal_best'] });
     await submit('quiet', 'cat', 10);

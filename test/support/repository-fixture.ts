@@ -79,7 +79,7 @@ export function boardConfig(boardId: string, overrides: Partial<BoardConfig> = {
     capacity: null,
     graceSeconds: 60,
     createdAt: '2026-11-25T12:00:00.000Z',
-    activities: ['personal_best', 'top10', 'leader'],
+    activities: ['top10', 'leader'],
     ...overrides,
   };
 }

@@ -18,7 +18,11 @@ import {
 } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../../common/validation';
 import { PERIODS, Period } from '../cycles';
-import { BOARD_ACTIVITY_KINDS, BoardActivityKind } from '../leaderboard.types';
+import {
+  BOARD_ACTIVITY_KINDS,
+  BoardActivityKind,
+  DEFAULT_BOARD_ACTIVITIES,
+} from '../leaderboard.types';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
@@ -126,7 +130,7 @@ export class PutBoardDto {
   @ApiPropertyOptional({
     enum: BOARD_ACTIVITY_KINDS,
     isArray: true,
-    default: BOARD_ACTIVITY_KINDS,
+    default: DEFAULT_BOARD_ACTIVITIES,
     description: 'activities submissions generate (board stream + player stream); [] for none',
   })
   @IsOptional()
