@@ -63,12 +63,7 @@ export class ImportService {
       const at = lineNo;
       pending.push(
         this.scores
-          .importEntry(
-            board,
-            period,
-            { id: cycle.id, startsAtMs: target.startsAtMs, ttlMs: target.ttlMs },
-            line,
-          )
+          .importEntry(board, { ...target, cycle: cycle.id }, line)
           .catch((err: unknown) => {
             throw onLine(err, at);
           }),

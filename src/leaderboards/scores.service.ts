@@ -7,7 +7,7 @@ import { submissions } from '../ops/metrics/app-metrics';
 import { BoardsService } from './boards.service';
 import { resolveAt, submissionTargets } from './cycle-policy';
 import type { Period } from './cycles';
-import type { Metadata, PeriodOutcome, StoredBoard } from './leaderboard.types';
+import type { CycleTarget, Metadata, PeriodOutcome, StoredBoard } from './leaderboard.types';
 import { LeaderboardsRepository } from './leaderboards.repository';
 import { ScoreEvents } from './score-events';
 
@@ -93,30 +93,18 @@ export class ScoresService {
   }
 
   /** Import: sets exact scores in one cycle regardless of the update policy, so it is idempotent. */
-  async importEntry(
-    board: StoredBoard,
-    period: string,
-    cycle: { id: string; startsAtMs: number; ttlMs: number },
-    input: ScoreInput,
-  ): Promise<void> {
+  async importEntry(board: StoredBoard, target: CycleTarget, input: ScoreInput): Promise<void> {
     const metadata = this.validate(board, input, '');
     const reply = await this.repo.submit({
       board,
       playerId: input.playerId,
       score: String(input.score),
       metadata,
-      targets: [
-        {
-          period: period as 'all',
-          cycle: cycle.id,
-          startsAtMs: cycle.startsAtMs,
-          ttlMs: cycle.ttlMs,
-        },
-      ],
+      targets: [target],
       idempotency: null,
       mode: 'set',
     });
-    if (reply.kind === 'error') throw this.scriptError(reply.code, boardId(board));
+    if (reply.kind === 'error') throw this.scriptError(reply.code, board.boardId);
   }
 
   private async apply(
@@ -244,10 +232,6 @@ function rejected(error: unknown, n: number): unknown {
     submissions.inc({ outcome: 'rejected' }, n);
   }
   return error;
-}
-
-function boardId(b: StoredBoard): string {
-  return b.boardId;
 }
 
 /** What makes two submissions "the same request" for an Idempotency-Key. */
