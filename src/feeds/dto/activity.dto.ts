@@ -9,6 +9,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../../common/validation';
+import { PageQuery } from '../../common/page-query.dto';
 
 export class ActivityParams {
   @ApiProperty({ pattern: ID_PATTERN.source })
@@ -56,44 +57,17 @@ export class CreateActivityDto {
   data?: Record<string, unknown>;
 }
 
-/** `since` (inclusive) and `until` (exclusive) bound the event time. */
-export class ActivityListQuery {
+export class BoardActivityQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'ISO-8601; only activities at or after this time' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'since must be an ISO-8601 date-time' })
   since?: string;
+}
 
+/** `since` (inclusive) and `until` (exclusive) bound the event time. */
+export class ActivityListQuery extends BoardActivityQuery {
   @ApiPropertyOptional({ description: 'ISO-8601; only activities before this time' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'until must be an ISO-8601 date-time' })
   until?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
-  @IsOptional()
-  @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
-  limit?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  cursor?: string;
-}
-
-export class BoardActivityQuery {
-  @ApiPropertyOptional({ description: 'ISO-8601; only activities at or after this time' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO-8601 date-time' })
-  since?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
-  @IsOptional()
-  @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
-  limit?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  cursor?: string;
 }

@@ -16,6 +16,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { PageQuery } from '../../common/page-query.dto';
 import { ID_MESSAGE, ID_PATTERN } from '../../common/validation';
 import { PERIODS, Period } from '../cycles';
 import {
@@ -141,18 +142,7 @@ export class PutBoardDto {
   activities?: BoardActivityKind[];
 }
 
-export class ListBoardsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
-  @IsOptional()
-  @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
-  limit?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  cursor?: string;
-}
+export class ListBoardsQuery extends PageQuery {}
 
 export class CyclesQuery {
   @ApiPropertyOptional({ enum: PERIODS, default: 'all' })

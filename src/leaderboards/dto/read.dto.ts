@@ -1,5 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { PageQuery } from '../../common/page-query.dto';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PERIODS, Period } from '../cycles';
 
 /** Query strings arrive as text; numbers are checked as text and parsed by the service. */
@@ -19,18 +20,7 @@ export class CycleQuery {
   cycle?: string;
 }
 
-export class TopQuery extends CycleQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
-  @IsOptional()
-  @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
-  limit?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  cursor?: string;
-}
+export class TopQuery extends IntersectionType(CycleQuery, PageQuery) {}
 
 export class AroundQuery extends CycleQuery {
   @ApiPropertyOptional({ minimum: 0, maximum: 50, default: 5 })

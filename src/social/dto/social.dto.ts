@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../../common/validation';
 
 export class PlayerIdParams {
@@ -20,17 +20,4 @@ export class MutualParams extends PlayerIdParams {
   otherId!: string;
 }
 
-export class LimitQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
-  @IsOptional()
-  @Matches(/^\d{1,3}$/, { message: 'limit must be an integer 1..100' })
-  limit?: string;
-}
-
-export class ListQuery extends LimitQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  cursor?: string;
-}
+export { LimitQuery, PageQuery as ListQuery } from '../../common/page-query.dto';
