@@ -38,3 +38,21 @@ export class CursorCodec {
 function invalidCursor(): DomainError {
   return new DomainError('INVALID_CURSOR', 'cursor is malformed or was not issued by this service');
 }
+
+/**
+ * A type guard for the common cursor shape: an object whose named fields are strings (and
+ * numbers). Cursors are signed, so this guards against our own format drifting, not forgery.
+ */
+export function cursorOf<T extends object>(
+  strings: readonly string[],
+  numbers: readonly string[] = [],
+): (value: unknown) => value is T {
+  return (value: unknown): value is T => {
+    if (typeof value !== 'object' || value === null) return false;
+    const o = value as Record<string, unknown>;
+    return (
+      strings.every((k) => typeof o[k] === 'string') &&
+      numbers.every((k) => typeof o[k] === 'number' && Number.isFinite(o[k]))
+    );
+  };
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
-import { CursorCodec } from '../common/cursor-codec';
+import { CursorCodec, cursorOf } from '../common/cursor-codec';
 import { DomainError } from '../common/domain-error';
 import type { Profile } from '../players/player.types';
 import { ProfilesRepository } from '../players/profiles.repository';
@@ -25,14 +25,7 @@ interface PageCursor {
   m: string;
 }
 
-function isPageCursor(v: unknown): v is PageCursor {
-  const o = v as Record<string, unknown>;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    ['p', 'c', 's', 'm'].every((k) => typeof o[k] === 'string')
-  );
-}
+const isPageCursor = cursorOf<PageCursor>(['p', 'c', 's', 'm']);
 
 const EXPORT_CHUNK = 500;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { CursorCodec } from '../common/cursor-codec';
+import { CursorCodec, cursorOf } from '../common/cursor-codec';
 import { DomainError, validationFailed } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
 import { currentCycle } from './cycle-policy';
@@ -229,8 +229,4 @@ function publicConfig(b: StoredBoard): BoardConfig {
   return config;
 }
 
-function isBoardCursor(v: unknown): v is { after: string } {
-  return (
-    typeof v === 'object' && v !== null && typeof (v as { after?: unknown }).after === 'string'
-  );
-}
+const isBoardCursor = cursorOf<{ after: string }>(['after']);

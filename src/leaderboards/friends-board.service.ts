@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CursorCodec } from '../common/cursor-codec';
+import { CursorCodec, cursorOf } from '../common/cursor-codec';
 import { DomainError } from '../common/domain-error';
 import type { Profile } from '../players/player.types';
 import { ProfilesRepository } from '../players/profiles.repository';
@@ -21,15 +21,7 @@ interface FriendsCursor {
   id: PlayerId;
 }
 
-function isFriendsCursor(v: unknown): v is FriendsCursor {
-  const o = v as Record<string, unknown>;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    ['p', 'c', 'o', 'id'].every((k) => typeof o[k] === 'string') &&
-    typeof o.s === 'number'
-  );
-}
+const isFriendsCursor = cursorOf<FriendsCursor>(['p', 'c', 'o', 'id'], ['s']);
 
 /**
  * The friends leaderboard (API §3): the board restricted to a player and everyone they follow

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
-import { CursorCodec } from '../common/cursor-codec';
+import { CursorCodec, cursorOf } from '../common/cursor-codec';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import type { Post } from './post.types';
@@ -12,10 +12,7 @@ interface PostsCursor {
   a: string;
 }
 
-function isPostsCursor(v: unknown): v is PostsCursor {
-  const o = v as Record<string, unknown>;
-  return typeof v === 'object' && v !== null && typeof o.o === 'string' && typeof o.a === 'string';
-}
+const isPostsCursor = cursorOf<PostsCursor>(['o', 'a']);
 
 /**
  * A time-sortable id: 9 base-36 digits of the epoch ms (sortable until the year 5188), then

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CursorCodec } from '../common/cursor-codec';
+import { CursorCodec, cursorOf } from '../common/cursor-codec';
 import { DomainError } from '../common/domain-error';
 import { SocialGraphService } from './social-graph.service';
 import { SocialGraphRepository } from './social-graph.repository';
@@ -17,10 +17,7 @@ interface MutualCursor {
   a: PlayerId;
 }
 
-function isMutualCursor(v: unknown): v is MutualCursor {
-  const o = v as Record<string, unknown>;
-  return typeof v === 'object' && v !== null && typeof o.m === 'string' && typeof o.a === 'string';
-}
+const isMutualCursor = cursorOf<MutualCursor>(['m', 'a']);
 
 /** Mutual followings and suggestions: cluster-safe (no cross-slot SINTER), bounded per request. */
 @Injectable()
