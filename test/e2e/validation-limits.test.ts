@@ -2,11 +2,15 @@
  * API §0 transport rules: body sizes (413), content types (415), query parameters, cursors,
  * unknown routes, and the error envelope, which never shows stacks, Redis texts or key names.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Keys } from '../../src/redis/keys';
-import { countingCommands, expectApiError, expectValidationFailed } from '../support/api-errors';
-import { HttpResponse, startApp, TestApp } from '../support/app';
-import { PrivateRedis, startPrivateRedis } from '../support/redis-harness';
+import {
+  countingCommands,
+  startCountingApp,
+  expectApiError,
+  expectValidationFailed,
+} from '../support/api-errors';
+import { HttpResponse, TestApp } from '../support/app';
 
 const KiB = 1024;
 
@@ -18,21 +22,13 @@ function padded(json: unknown, bytes: number): string {
 }
 
 describe('transport limits and the error contract (API §0)', () => {
-  let redis: PrivateRedis;
+  let app: Awaited<ReturnType<typeof startCountingApp>>;
   let probe: Redis;
   let t: TestApp;
 
   beforeAll(async () => {
-    redis = await startPrivateRedis();
-    probe = new Redis(redis.url);
-    t = await startApp({
-      name: 'validation_limits',
-      env: {
-        REDIS_URL: redis.url,
-        // Counting commands per request: no background fan-out polling on this Redis.
-        FEED_FANOUT_WORKER: 'false',
-      },
-    });
+    app = await startCountingApp('validation_limits');
+    ({ t, probe } = app);
     expect((await t.http.put('/v1/boards/sized', {})).status).toBe(201);
     expect((await t.http.put('/v1/boards/paged', { periods: ['all', 'daily'] })).status).toBe(201);
     for (let i = 1; i <= 5; i += 1) {
@@ -41,9 +37,7 @@ describe('transport limits and the error contract (API §0)', () => {
     }
   });
   afterAll(async () => {
-    await t.close();
-    await probe.quit();
-    await redis.stop();
+    await app.close();
   });
 
   async function rejectedBeforeRedis(

@@ -2,10 +2,9 @@
  * API §0 input validation: ids and scores are rejected with 400 VALIDATION_FAILED before any Redis
  * call. The app runs on a private redis-server, so its INFO commandstats count only this app.
  */
-import { Redis } from 'ioredis';
-import { countingCommands, expectValidationFailed } from '../support/api-errors';
-import { HttpResponse, startApp, TestApp } from '../support/app';
-import { PrivateRedis, startPrivateRedis } from '../support/redis-harness';
+import type { Redis } from 'ioredis';
+import { countingCommands, startCountingApp, expectValidationFailed } from '../support/api-errors';
+import { HttpResponse, TestApp } from '../support/app';
 
 const BAD_IDS: Array<[string, string]> = [
   ['an opening brace', 'a{b'],
@@ -22,30 +21,20 @@ const BAD_IDS: Array<[string, string]> = [
 const inPath = (id: string): string => encodeURIComponent(id).replace(/%3A/g, ':');
 
 describe('input validation (API §0)', () => {
-  let redis: PrivateRedis;
+  let app: Awaited<ReturnType<typeof startCountingApp>>;
   let probe: Redis;
   let t: TestApp;
 
   beforeAll(async () => {
-    redis = await startPrivateRedis();
-    probe = new Redis(redis.url);
-    t = await startApp({
-      name: 'validation',
-      env: {
-        REDIS_URL: redis.url,
-        // Counting commands per request: no background fan-out polling on this Redis.
-        FEED_FANOUT_WORKER: 'false',
-      },
-    });
+    app = await startCountingApp('validation');
+    ({ t, probe } = app);
     expect((await t.http.put('/v1/boards/valid', {})).status).toBe(201);
     expect((await t.http.put('/v1/boards/whole', { integer: true })).status).toBe(201);
     const seeded = await t.http.post('/v1/boards/valid/scores', { playerId: 'p1', score: 10 });
     expect(seeded.status).toBe(200);
   });
   afterAll(async () => {
-    await t.close();
-    await probe.quit();
-    await redis.stop();
+    await app.close();
   });
 
   /** 400 VALIDATION_FAILED naming `field`, and not one Redis command on the way. */

@@ -2,8 +2,9 @@
  * The error contract of API §0 (`{error: {code, message, details?}}`, nothing else) and a probe
  * that proves a request reached no Redis at all: the server's own command counters.
  */
-import type { Redis } from 'ioredis';
-import type { HttpResponse } from './app';
+import { Redis } from 'ioredis';
+import { HttpResponse, startApp, TestApp } from './app';
+import { startPrivateRedis } from './redis-harness';
 
 const LEAKS = [/\bat \S+ \(/, /\.ts:\d+/, /stack/i, /ReplyError|WRONGTYPE|NOSCRIPT|ERR /, /\{b:/];
 
@@ -66,4 +67,25 @@ export async function countingCommands(
   const res = await send();
   const calls = (await commandCalls(redis)) - before;
   return { res, calls };
+}
+
+/**
+ * The app on its own private redis-server, so INFO commandstats count only this app's commands,
+ * and a probe connection to read them. No fan-out worker: its polling would be counted too.
+ */
+export async function startCountingApp(
+  name: string,
+): Promise<{ t: TestApp; probe: Redis; close(): Promise<void> }> {
+  const redis = await startPrivateRedis();
+  const probe = new Redis(redis.url);
+  const t = await startApp({ name, env: { REDIS_URL: redis.url, FEED_FANOUT_WORKER: 'false' } });
+  return {
+    t,
+    probe,
+    async close() {
+      await t.close();
+      await probe.quit();
+      await redis.stop();
+    },
+  };
 }
