@@ -132,8 +132,10 @@ export class ScoresService {
     if (reply.kind === 'error') throw rejected(this.scriptError(reply.code, board.boardId), 1);
     submissions.inc({ outcome: reply.kind === 'replayed' ? 'replayed' : 'accepted' }); // ops metric
     const raw = JSON.parse(reply.json) as { periods: RawOutcome[] | Record<string, never> };
+    // Lua's cjson encodes an empty table as {}: no periods.
+    const outcomes = Array.isArray(raw.periods) ? raw.periods : [];
     const periods: SubmitResponse['periods'] = {};
-    for (const p of Array.isArray(raw.periods) ? raw.periods : []) {
+    for (const p of outcomes) {
       periods[p.period] = {
         cycle: p.cycle,
         score: p.score === undefined ? null : Number(p.score),
@@ -146,7 +148,7 @@ export class ScoresService {
     // Live path hook (issue 3): an applied submission marks the board dirty for live views and
     // carries the submitter's own rank changes (rank.changed); replays change nothing.
     if (reply.kind === 'applied') {
-      const changed = (Array.isArray(raw.periods) ? raw.periods : []).filter((p) => p.changed);
+      const changed = outcomes.filter((p) => p.changed);
       await this.events.applied({
         boardId: board.boardId,
         playerId: input.playerId,
