@@ -61,6 +61,6 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
     if (typeof presented !== 'string' || presented === '') return { kind: 'anonymous' };
     const key = findApiKey(this.keys, presented);
     if (!key) throw new DomainError('UNAUTHENTICATED', 'missing or invalid X-API-Key');
-    return { kind: 'apiKey', scopes: key.scopes };
+    return { kind: 'apiKey', id: key.id, scopes: key.scopes };
   }
 }

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Scope, SCOPES } from './principal';
 
 export interface ApiKeyEntry {
+  /** Names the key in logs and rate-limit buckets: a prefix of its digest, never the secret. */
+  id: string;
   digest: Buffer;
   scopes: ReadonlySet<Scope>;
 }
@@ -30,7 +32,8 @@ export function parseApiKeys(spec: string, source: string): ApiKeyEntry[] {
           `${source}: entry ${i + 1} has unknown scope(s) ${bad.join(', ')}; known: ${SCOPES.join(', ')}`,
         );
       }
-      return { digest: digest(secret), scopes: new Set(scopes as Scope[]) };
+      const d = digest(secret);
+      return { id: d.toString('hex').slice(0, 12), digest: d, scopes: new Set(scopes as Scope[]) };
     });
 }
 

@@ -8,14 +8,35 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** Who is calling: an API key with scopes, anyone (open mode: no keys configured), or nobody. */
+/**
+ * Who is calling:
+ * - `apiKey`: a server, with the scopes of its key; `id` is a short digest that names the key in
+ *   logs and rate-limit buckets (never the secret);
+ * - `player`: a player session token (API §6): reads, and acts only as `playerId`;
+ * - `open`: anyone, when no keys are configured;
+ * - `anonymous`: nobody (public boards only).
+ */
 export type Principal =
-  { kind: 'apiKey'; scopes: ReadonlySet<Scope> } | { kind: 'open' } | { kind: 'anonymous' };
+  | { kind: 'apiKey'; id: string; scopes: ReadonlySet<Scope> }
+  | { kind: 'player'; playerId: string; sessionId: string }
+  | { kind: 'open' }
+  | { kind: 'anonymous' };
 
+/**
+ * Whether the principal holds `scope` outright. A player token holds only `read`; what it may do
+ * as itself (follow, post) is granted per route by `PlayerMayAct` (auth.decorators.ts).
+ */
 export function hasScope(p: Principal, scope: Scope): boolean {
-  if (p.kind === 'open') return true;
-  if (p.kind === 'anonymous') return false;
-  return p.scopes.has('admin') || p.scopes.has(scope);
+  switch (p.kind) {
+    case 'open':
+      return true;
+    case 'anonymous':
+      return false;
+    case 'player':
+      return scope === 'read';
+    case 'apiKey':
+      return p.scopes.has('admin') || p.scopes.has(scope);
+  }
 }
 
 declare module 'fastify' {

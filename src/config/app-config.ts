@@ -10,22 +10,64 @@ export interface RedisConfig {
   dataDir: string;
 }
 
+/** Fastify's trustProxy: off, on, a hop count, or the proxies' addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
+
+const splitList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return splitList(value);
+}
+
+function parseScopeLimits(spec: string | undefined): Map<string, { burst: number; rate: number }> {
+  const limits = new Map<string, { burst: number; rate: number }>();
+  for (const entry of spec ? splitList(spec) : []) {
+    const [scope, limit] = entry.split('=');
+    const [burst, rate] = limit.split(':').map(Number);
+    limits.set(scope, { burst, rate });
+  }
+  return limits;
+}
+
 /** Typed slices of the validated environment; the only object the rest of the code reads. */
 export class AppConfig {
   readonly production: boolean;
-  readonly http: { port: number; host: string };
   readonly redis: RedisConfig;
   readonly auth: { apiKeys: string | null; apiKeysFile: string | null };
   /** Signs cursors; random per process in open mode, so cursors do not survive a restart. */
   readonly cursorSecret: string;
   readonly idempotencyTtlSeconds: number;
-  readonly live: { tickMs: number; allowedOrigins: string[] | null };
+  readonly live: {
+    tickMs: number;
+    allowedOrigins: string[] | null;
+    eventsBurst: number;
+    eventsRate: number;
+    connectMax: number;
+    connectWindowMs: number;
+    connectionsPerIp: number;
+  };
   readonly rateLimit: {
     enabled: boolean;
     writeBurst: number;
     writeRate: number;
+    /** Write buckets of routes needing these scopes, when they differ from the default. */
+    scopes: Map<string, { burst: number; rate: number }>;
     readMax: number;
     readWindowMs: number;
+  };
+  readonly sessions: { ttlSeconds: number; maxTtlSeconds: number; perPlayer: number };
+  readonly http: {
+    port: number;
+    host: string;
+    corsOrigins: string[] | null;
+    trustProxy: TrustProxy;
   };
   readonly social: { followingMax: number };
   readonly posts: { cap: number };
@@ -50,7 +92,12 @@ export class AppConfig {
 
   constructor(env: EnvironmentVariables) {
     this.production = env.NODE_ENV === 'production';
-    this.http = { port: env.PORT, host: env.HOST };
+    this.http = {
+      port: env.PORT,
+      host: env.HOST,
+      corsOrigins: env.CORS_ORIGINS ? splitList(env.CORS_ORIGINS) : null,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    };
     this.redis = {
       url: env.REDIS_URL,
       clusterNodes: env.REDIS_CLUSTER_NODES
@@ -72,14 +119,25 @@ export class AppConfig {
     this.idempotencyTtlSeconds = env.IDEMPOTENCY_TTL_SECONDS;
     this.live = {
       tickMs: env.LIVE_TICK_MS,
-      allowedOrigins: env.LIVE_ALLOWED_ORIGINS ? env.LIVE_ALLOWED_ORIGINS.split(',') : null,
+      allowedOrigins: env.LIVE_ALLOWED_ORIGINS ? splitList(env.LIVE_ALLOWED_ORIGINS) : null,
+      eventsBurst: env.LIVE_EVENTS_BURST,
+      eventsRate: env.LIVE_EVENTS_RATE,
+      connectMax: env.LIVE_CONNECT_MAX,
+      connectWindowMs: env.LIVE_CONNECT_WINDOW_MS,
+      connectionsPerIp: env.LIVE_CONNECTIONS_PER_IP,
     };
     this.rateLimit = {
       enabled: env.RATE_LIMIT_ENABLED,
       writeBurst: env.RATE_LIMIT_WRITE_BURST,
       writeRate: env.RATE_LIMIT_WRITE_RATE,
+      scopes: parseScopeLimits(env.RATE_LIMIT_SCOPES),
       readMax: env.RATE_LIMIT_READ_MAX,
       readWindowMs: env.RATE_LIMIT_READ_WINDOW_MS,
+    };
+    this.sessions = {
+      ttlSeconds: env.SESSION_TTL_SECONDS,
+      maxTtlSeconds: env.SESSION_MAX_TTL_SECONDS,
+      perPlayer: env.SESSIONS_PER_PLAYER,
     };
     this.social = { followingMax: env.FOLLOWING_MAX };
     this.posts = { cap: env.POSTS_CAP };

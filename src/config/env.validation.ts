@@ -106,6 +106,75 @@ export class EnvironmentVariables {
   @IsString()
   LIVE_ALLOWED_ORIGINS?: string;
 
+  /**
+   * Per-scope overrides of the write bucket: `<scope>=<burst>:<ratePerSec>,…` (e.g.
+   * `sessions=60:1`). A write is charged to the bucket of (API key, the scope its route needs).
+   */
+  @IsOptional()
+  @Matches(/^[a-z.]+=\d+:\d+(\.\d+)?(,[a-z.]+=\d+:\d+(\.\d+)?)*$/, {
+    message: 'must be <scope>=<burst>:<ratePerSec>[,…]',
+  })
+  RATE_LIMIT_SCOPES?: string;
+
+  /** Inbound events per /live socket: burst, then per second (in-process token bucket). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LIVE_EVENTS_BURST: number = 40;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LIVE_EVENTS_RATE: number = 20;
+
+  /** /live connection attempts per client IP in a sliding window (in Redis, all instances). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LIVE_CONNECT_MAX: number = 120;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  LIVE_CONNECT_WINDOW_MS: number = 60000;
+
+  /** Open /live sockets per client IP on one instance. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LIVE_CONNECTIONS_PER_IP: number = 200;
+
+  /** Player sessions (API §6): default and longest lifetime, live sessions kept per player. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(365 * 86400)
+  SESSION_TTL_SECONDS: number = 86400;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(365 * 86400)
+  SESSION_MAX_TTL_SECONDS: number = 30 * 86400;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SESSIONS_PER_PLAYER: number = 20;
+
+  /** Origins browsers may call the REST API from (CORS): comma-separated, or `*`. Unset: none. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /**
+   * Trust `X-Forwarded-For` from the proxy in front (client IPs for rate limits): `false`, `true`,
+   * a hop count, or comma-separated proxy addresses/CIDRs (Fastify's trustProxy).
+   */
+  @IsString()
+  TRUST_PROXY: string = 'false';
+
   /** Start even though Redis may evict keys (maxmemory-policy other than noeviction). */
   @Transform(toBool)
   @IsBoolean()

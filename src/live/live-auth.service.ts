@@ -17,7 +17,7 @@ class ApiKeyResolver implements TokenResolver {
 
   resolve(token: string): Principal | null {
     const key = findApiKey(this.keys, token);
-    return key ? { kind: 'apiKey', scopes: key.scopes } : null;
+    return key ? { kind: 'apiKey', id: key.id, scopes: key.scopes } : null;
   }
 }
 
