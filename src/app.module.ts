@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
 import { ApiErrorFilter } from './common/api-error.filter';
 import { Clock } from './common/clock';
 import { CursorCodec } from './common/cursor-codec';
@@ -40,6 +41,7 @@ export class AppModule {
       imports: [
         CoreModule.register(config, clock),
         RedisModule,
+        AuthModule,
         LeaderboardsModule,
         PlayersModule,
         SocialModule,
@@ -51,7 +53,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useClass: ApiValidationPipe },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };
   }

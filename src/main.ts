@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ApiKeyStore } from './auth/api-key.store';
 import { createApp } from './bootstrap';
 import { AppConfig } from './config/app-config';
 import { gracefulShutdown } from './ops/graceful-shutdown';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
         .finally(() => redis.stop().finally(() => process.exit(0)));
     });
   }
+  // Key rotation without a restart (README "API keys"): re-read RANKFEED_API_KEYS(_FILE).
+  process.on('SIGHUP', () => app.get(ApiKeyStore).reload());
   await app.listen({ port: config.http.port, host: config.http.host });
 }
 

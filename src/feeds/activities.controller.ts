@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AllowAnonymous, RequireScope } from '../auth/auth.decorators';
+import { AllowAnonymous, PlayerSelf, RequireScope } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { BoardParams } from '../leaderboards/dto/board.dto';
 import { BoardsService } from '../leaderboards/boards.service';
@@ -37,6 +37,7 @@ export class ActivitiesController {
 
   @Post('activities')
   @RequireScope('players.write')
+  @PlayerSelf('playerId')
   @ApiOperation({
     summary: 'Record an activity: 201, or 200 with the one stored for the same foreignId',
   })
@@ -52,6 +53,7 @@ export class ActivitiesController {
 
   @Delete('activities/:activityId')
   @RequireScope('players.write')
+  @PlayerSelf('playerId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an activity from its stream and every feed it reached' })
   async delete(@Param() p: ActivityParams): Promise<void> {
@@ -67,6 +69,7 @@ export class ActivitiesController {
 
   @Get('feed')
   @RequireScope('read')
+  @PlayerSelf('playerId')
   @ApiOperation({ summary: 'Home feed: followees and own activities, newest first' })
   feed(@Param() p: PlayerParams, @Query() q: ActivityListQuery) {
     return this.home.read(p.playerId, q);

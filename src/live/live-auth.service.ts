@@ -1,56 +1,47 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ApiKeyEntry, findApiKey, loadApiKeys } from '../auth/api-keys';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ApiKeyStore } from '../auth/api-key.store';
+import { Authenticator } from '../auth/authenticator';
 import { hasScope, Principal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
-import { AppConfig } from '../config/app-config';
+import { LiveHub, socketData } from './live-hub';
 
 /**
- * Turns a presented token into a principal, or null when the token is not of its kind. API keys
- * now; player session tokens (issue 5) plug in as another resolver in LiveAuthService.resolvers.
- */
-export interface TokenResolver {
-  resolve(token: string): Promise<Principal | null> | Principal | null;
-}
-
-class ApiKeyResolver implements TokenResolver {
-  constructor(private readonly keys: ApiKeyEntry[]) {}
-
-  resolve(token: string): Principal | null {
-    const key = findApiKey(this.keys, token);
-    return key ? { kind: 'apiKey', id: key.id, scopes: key.scopes } : null;
-  }
-}
-
-/**
- * Who opens a /live socket (handshake `auth.token`): open mode lets everyone in; no token is an
- * anonymous socket (public boards only); a token nobody recognises is UNAUTHENTICATED; an API key
- * without the `read` scope is FORBIDDEN.
+ * Who opens a /live socket (handshake `auth.token`, API §7): an API key with the `read` scope, a
+ * player session token, open mode (no keys configured), or nobody (anonymous: public boards only).
+ * A token nobody recognises is UNAUTHENTICATED; a key without `read` is FORBIDDEN. When the keys
+ * are reloaded (SIGHUP), sockets opened with a key that was revoked are disconnected.
  */
 @Injectable()
 export class LiveAuthService implements OnModuleInit {
-  private open = false;
-  private resolvers: TokenResolver[] = [];
+  private readonly logger = new Logger('LiveAuth');
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly keys: ApiKeyStore,
+    private readonly hub: LiveHub,
+  ) {}
 
   onModuleInit(): void {
-    const keys = loadApiKeys(this.config.auth.apiKeys, this.config.auth.apiKeysFile);
-    this.open = keys.length === 0;
-    this.resolvers = [new ApiKeyResolver(keys)];
+    this.keys.onReload(() => this.dropRevoked());
   }
 
   async authenticate(token: unknown): Promise<Principal> {
-    if (this.open) return { kind: 'open' };
-    if (token === undefined || token === null || token === '') return { kind: 'anonymous' };
-    if (typeof token !== 'string' || token.length > 512)
-      throw new DomainError('UNAUTHENTICATED', 'invalid auth.token');
-    for (const resolver of this.resolvers) {
-      const principal = await resolver.resolve(token);
-      if (!principal) continue;
-      if (!hasScope(principal, 'read'))
-        throw new DomainError('FORBIDDEN', "this key lacks the 'read' scope");
-      return principal;
+    const principal = await this.authenticator.fromToken(token);
+    if (principal.kind === 'apiKey' && !hasScope(principal, 'read')) {
+      throw new DomainError('FORBIDDEN', "this key lacks the 'read' scope");
     }
-    throw new DomainError('UNAUTHENTICATED', 'invalid auth.token');
+    return principal;
+  }
+
+  private dropRevoked(): void {
+    let dropped = 0;
+    for (const socket of this.hub.namespace?.sockets.values() ?? []) {
+      const { principal } = socketData(socket);
+      if (principal?.kind === 'apiKey' && !this.keys.has(principal.id)) {
+        socket.disconnect(true);
+        dropped += 1;
+      }
+    }
+    if (dropped > 0) this.logger.log(`disconnected ${dropped} socket(s) of revoked API keys`);
   }
 }

@@ -58,13 +58,16 @@ export class LiveFeeds implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Open mode or an API key (the handshake already required `read`); anonymous sockets may not.
-   * Player tokens (issue 5) will be limited to their own feed here.
+   * Open mode or an API key (the handshake already required `read`) may watch any feed; a player
+   * token only its own (API §7); anonymous sockets none.
    */
   async subscribe(socket: Socket, dto: FeedSubscribeDto) {
     const { principal } = socketData(socket);
     if (principal.kind === 'anonymous') {
       throw new DomainError('UNAUTHENTICATED', 'feeds need auth.token');
+    }
+    if (principal.kind === 'player' && principal.playerId !== dto.playerId) {
+      throw new DomainError('FORBIDDEN', 'a player token may watch only its own feed');
     }
     const subscription = `${FEED_PREFIX}${dto.playerId}`;
     let mine = feedsOf.get(socket);

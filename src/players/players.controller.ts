@@ -34,7 +34,10 @@ export class PlayersController {
   @Delete(':playerId')
   @RequireScope('players.write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Erase the player everywhere: every board, the profile' })
+  @ApiOperation({
+    summary:
+      'Erase the player everywhere: sessions, boards, follows, activities, feeds, posts, profile',
+  })
   async erase(@Param() p: PlayerParams): Promise<void> {
     await this.players.erase(p.playerId);
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SessionsService } from '../auth/sessions.service';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { FeedEraseService } from '../feeds/feed-erase.service';
@@ -19,6 +20,7 @@ export class PlayersService {
     private readonly social: SocialGraphService,
     private readonly posts: PostsService,
     private readonly feeds: FeedEraseService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async put(playerId: string, dto: PutProfileDto): Promise<{ created: boolean; profile: Profile }> {
@@ -33,8 +35,12 @@ export class PlayersService {
     return profile;
   }
 
-  /** Scores first, profile last: a retry after a failure finds the index and finishes the job. */
+  /**
+   * Sessions first (the player is logged out before anything else goes), scores next, profile
+   * last: a retry after a failure finds what is left and finishes the job.
+   */
   async erase(playerId: string): Promise<void> {
+    await this.sessions.endAll(playerId);
     await this.boards.erasePlayer(playerId);
     // Before the follows go: it walks the followers to clean their feeds.
     await this.feeds.erase(playerId); // activities, streams, own feed, followers' feeds

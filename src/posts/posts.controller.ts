@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireScope } from '../auth/auth.decorators';
+import { PlayerSelf, RequireScope } from '../auth/auth.decorators';
 import { parseLimit } from '../leaderboards/limits';
 import { ListQuery, PlayerIdParams } from '../social/dto/social.dto';
 import { CreatePostDto } from './dto/post.dto';
@@ -15,6 +15,7 @@ export class PostsController {
 
   @Post()
   @RequireScope('players.write')
+  @PlayerSelf('id')
   @ApiOperation({ summary: 'Post (201); the same client `id` again → the stored post (200)' })
   async create(
     @Param() p: PlayerIdParams,

@@ -132,6 +132,18 @@ export class Keys {
     return `${this.prefix}:live:feeds`;
   }
 
+  // Player sessions (issue 5, API §6): src/auth. A session is named by a digest of its token.
+
+  /** String (JSON, PX): one session, `{s:<sessionId>}` — its own slot. */
+  session(sessionId: string): string {
+    return `${this.prefix}:{s:${sessionId}}:session`;
+  }
+
+  /** Sorted set: a player's session ids scored by expiry (ms), for erase and the per-player cap. */
+  playerSessions(playerId: string): string {
+    return `${this.player(playerId)}:sessions`;
+  }
+
   /** SCAN pattern matching every key of the namespace. */
   namespacePattern(): string {
     return `${this.prefix}:*`;
@@ -180,7 +192,7 @@ export class Keys {
     const rest = key.slice(this.prefix.length + 1);
     if (rest === 'boards') return 'boardIndex';
     if (rest.startsWith('{feeds}:')) return 'fanout';
-    const m = /^\{([bp]):[^}]*\}:([a-z]+)/.exec(rest);
+    const m = /^\{([a-z]+):[^}]*\}:([a-z]+)/.exec(rest);
     return (m && FAMILY_BY_SUFFIX[`${m[1]}:${m[2]}`]) || 'other';
   }
 }
@@ -201,6 +213,7 @@ export const KEY_FAMILIES = [
   'activities',
   'feeds',
   'fanout',
+  'sessions',
   'other',
 ] as const;
 export type KeyFamily = (typeof KEY_FAMILIES)[number];
@@ -223,4 +236,6 @@ const FAMILY_BY_SUFFIX: Record<string, KeyFamily> = {
   'p:tomb': 'activities',
   'b:acts': 'activities',
   'p:feed': 'feeds',
+  's:session': 'sessions',
+  'p:sessions': 'sessions',
 };

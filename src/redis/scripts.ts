@@ -17,6 +17,7 @@ const SCRIPTS = {
   rfCreateActivity: 'create-activity.lua',
   rfDeleteActivity: 'delete-activity.lua',
   rfReadWindow: 'read-window.lua',
+  rfAddSession: 'add-session.lua',
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -43,6 +44,7 @@ declare module 'ioredis' {
     ): Result<[string, string], Context>;
     rfDeleteActivity(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
     rfReadWindow(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
+    rfAddSession(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
   }
 }
 

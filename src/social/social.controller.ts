@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../auth/auth.decorators';
+import { PlayerSelf, RequireScope } from '../auth/auth.decorators';
 import { parseLimit } from '../leaderboards/limits';
 import {
   FollowParams,
@@ -23,6 +23,7 @@ export class SocialController {
 
   @Put('following/:targetId')
   @RequireScope('players.write')
+  @PlayerSelf('id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Follow (idempotent; a retry repairs a half-done follow)' })
   async follow(@Param() p: FollowParams): Promise<void> {
@@ -31,6 +32,7 @@ export class SocialController {
 
   @Delete('following/:targetId')
   @RequireScope('players.write')
+  @PlayerSelf('id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Unfollow (idempotent)' })
   async unfollow(@Param() p: FollowParams): Promise<void> {
