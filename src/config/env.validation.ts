@@ -8,6 +8,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 
@@ -61,8 +62,15 @@ export class EnvironmentVariables {
   @IsString()
   RANKFEED_DATA_DIR: string = './data';
 
-  @IsOptional()
-  @IsString()
+  /**
+   * Signs cursors. Required in production: a per-process random secret would make a cursor issued
+   * by one instance INVALID_CURSOR on the next, and after every restart.
+   */
+  @ValidateIf(
+    (env: EnvironmentVariables) =>
+      env.NODE_ENV === 'production' || env.RANKFEED_CURSOR_SECRET !== undefined,
+  )
+  @IsString({ message: 'is required with NODE_ENV=production (16+ characters)' })
   @Matches(/^.{16,}$/, { message: 'must be at least 16 characters' })
   RANKFEED_CURSOR_SECRET?: string;
 
@@ -279,7 +287,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   if (errors.length > 0) {
     const lines = errors.map(
       (e) =>
-        `  ${e.property}=${JSON.stringify(raw[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+        `  ${e.property}${raw[e.property] === undefined ? ' (unset)' : `=${JSON.stringify(raw[e.property])}`}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -15,6 +15,7 @@ const ADMIN = 'admin-secret-1';
 const BOARDS = 'boards-secret-1';
 const API_KEYS = `${WRITER}=scores.write+read,${READER}=read,${ADMIN}=admin,${BOARDS}=boards.admin`;
 const SECRETS = [WRITER, READER, ADMIN, BOARDS];
+const CURSOR_SECRET = 'cursor-secret-for-tests';
 
 describe('API keys', () => {
   let t: TestApp;
@@ -208,16 +209,28 @@ describe('open mode and production', () => {
   });
 
   it('refuses to start with NODE_ENV=production and no keys, leaving no connection open', async () => {
-    await expect(createApp(config({ NODE_ENV: 'production' }))).rejects.toThrow(
-      /NODE_ENV=production/,
-    );
+    await expect(
+      createApp(config({ NODE_ENV: 'production', RANKFEED_CURSOR_SECRET: CURSOR_SECRET })),
+    ).rejects.toThrow(/NODE_ENV=production/);
     const clients = (await probe.client('LIST')) as string;
     expect(clients.split('\n').filter((line) => line.includes('name=rankfeed'))).toEqual([]);
   });
 
   it('starts with NODE_ENV=production when keys are configured', async () => {
-    const app = await createApp(config({ NODE_ENV: 'production', RANKFEED_API_KEYS: API_KEYS }));
+    const app = await createApp(
+      config({
+        NODE_ENV: 'production',
+        RANKFEED_API_KEYS: API_KEYS,
+        RANKFEED_CURSOR_SECRET: CURSOR_SECRET,
+      }),
+    );
     await app.close();
+  });
+
+  it('refuses NODE_ENV=production without RANKFEED_CURSOR_SECRET, naming it', () => {
+    expect(() => config({ NODE_ENV: 'production', RANKFEED_API_KEYS: API_KEYS })).toThrow(
+      /RANKFEED_CURSOR_SECRET \(unset\): .*is required with NODE_ENV=production/,
+    );
   });
 
   it('refuses bad key entries at start, naming the entry but never the secret', async () => {

@@ -3,7 +3,11 @@ import { Redis } from 'ioredis';
 import { startApp } from '../support/app';
 import { PrivateRedis, startPrivateRedis } from '../support/redis-harness';
 
-const PRODUCTION = { NODE_ENV: 'production', RANKFEED_API_KEYS: 'guard-secret-1=admin' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  RANKFEED_API_KEYS: 'guard-secret-1=admin',
+  RANKFEED_CURSOR_SECRET: 'guard-cursor-secret-1',
+};
 
 /** The Redis configuration guard at start: evicting policies warn, and refuse in production. */
 describe('the Redis configuration guard', () => {
