@@ -114,6 +114,16 @@ describe('player sessions', () => {
     });
   });
 
+  it('counts session keys as the `sessions` family in GET /v1/admin/memory', async () => {
+    await mint('mona');
+    const res = await as(ADMIN).get('/v1/admin/memory');
+    const sessions = (res.body.families as Array<{ family: string; keys: number }>).find(
+      (f) => f.family === 'sessions',
+    );
+    // Every minted session key plus one index per player (mona's at least).
+    expect(sessions?.keys).toBeGreaterThanOrEqual(2);
+  });
+
   describe('what a player token may do', () => {
     let token: string;
     beforeAll(async () => {
@@ -230,7 +240,9 @@ describe('player sessions', () => {
       expect(Date.parse(refreshed.body.expiresAt)).toBeGreaterThanOrEqual(
         Date.parse(res.body.expiresAt),
       );
-      expect(Date.parse(refreshed.body.expiresAt) - t.clock.now().getTime()).toBeGreaterThan(590_000);
+      expect(Date.parse(refreshed.body.expiresAt) - t.clock.now().getTime()).toBeGreaterThan(
+        590_000,
+      );
       expectApiError(await as(READER).post('/v1/sessions/refresh'), 403, 'FORBIDDEN');
       expectApiError(await t.http.post('/v1/sessions/refresh'), 401, 'UNAUTHENTICATED');
     });
