@@ -13,6 +13,8 @@ import { LiveModule } from './live/live.module';
 import { OpsModule } from './ops/ops.module';
 import { PlayersModule } from './players/players.module';
 import { PostsModule } from './posts/posts.module';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { SocialModule } from './social/social.module';
 
@@ -49,11 +51,14 @@ export class AppModule {
         FeedsModule,
         OpsModule,
         LiveModule,
+        RateLimitModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ApiValidationPipe },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After AuthGuard (global guards run in this order): limits are charged to its principal.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
     };
   }

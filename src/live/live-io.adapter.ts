@@ -2,6 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '../config/app-config';
+import { LiveConnectionLimits } from '../rate-limit/live-connection-limits';
 
 /** Largest inbound socket.io message; a bigger one closes the connection (ws close 1009). */
 export const LIVE_MAX_MESSAGE_BYTES = 4 * 1024;
@@ -12,19 +14,23 @@ export const LIVE_MAX_MESSAGE_BYTES = 4 * 1024;
  * 1,000-socket broadcast 100x slower), small inbound messages, and the Origin checked in
  * `allowRequest` — socket.io's `cors` option does not stop a WebSocket from a foreign page.
  * Clients without an Origin header (servers, native apps) are allowed: only browsers send one,
- * and for them it cannot be forged.
+ * and for them it cannot be forged. Connections per client address are limited there too
+ * (LiveConnectionLimits); a refused handshake is an HTTP 400 the client sees as `connect_error`.
  */
 export class LiveIoAdapter extends IoAdapter {
   constructor(
-    app: INestApplicationContext,
+    private readonly appContext: INestApplicationContext,
     private readonly allowedOrigins: string[] | null,
   ) {
-    super(app);
+    super(appContext);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const allowed = this.allowedOrigins
       ? new Set(this.allowedOrigins.map((o) => o.trim()).filter((o) => o !== ''))
+      : null;
+    const limits = this.appContext.get(AppConfig).rateLimit.enabled
+      ? this.appContext.get(LiveConnectionLimits)
       : null;
     return super.createIOServer(port, {
       ...options,
@@ -41,7 +47,14 @@ export class LiveIoAdapter extends IoAdapter {
         done: (err: string | null | undefined, ok: boolean) => void,
       ) => {
         const origin = req.headers.origin;
-        done(null, allowed === null || origin === undefined || allowed.has(origin));
+        if (allowed !== null && origin !== undefined && !allowed.has(origin)) {
+          return done(null, false);
+        }
+        if (!limits) return done(null, true);
+        limits.admit(req).then(
+          (refusal) => done(refusal, refusal === null),
+          () => done('connection limits unavailable', false),
+        );
       },
     } as ServerOptions) as Server;
   }

@@ -11,6 +11,8 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { DomainError } from '../common/domain-error';
 import { ApiValidationPipe } from '../common/validation';
+import { AppConfig } from '../config/app-config';
+import { rateLimitMetrics } from '../rate-limit/rate-limit.metrics';
 import { LiveAuthService } from './live-auth.service';
 import { FeedSubscribeDto, LiveFeeds } from './live-feeds';
 import { ackError, LiveExceptionFilter } from './live-exception.filter';
@@ -19,10 +21,6 @@ import { BoardSubscribeDto, RankSubscribeDto, UnsubscribeDto } from './live.dto'
 import { liveMetrics } from './live.metrics';
 import { LiveService } from './live.service';
 import { TokenBucket } from './token-bucket';
-
-/** Inbound events per socket: a burst of 40, then 20 per second. */
-const EVENT_BURST = 40;
-const EVENT_RATE = 20;
 
 /**
  * `/live` (API §7). Authentication happens once, in the handshake middleware; each event is
@@ -37,6 +35,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly hub: LiveHub,
     private readonly live: LiveService,
     private readonly feeds: LiveFeeds,
+    private readonly config: AppConfig,
   ) {}
 
   afterInit(ns: Namespace): void {
@@ -60,21 +59,19 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
+  /** Inbound events per socket: a burst of LIVE_EVENTS_BURST, then LIVE_EVENTS_RATE per second. */
   handleConnection(socket: Socket): void {
     liveMetrics.sockets.inc();
-    const bucket = new TokenBucket(EVENT_BURST, EVENT_RATE, Date.now());
+    if (!this.config.rateLimit.enabled) return;
+    const { eventsBurst, eventsRate } = this.config.live;
+    const bucket = new TokenBucket(eventsBurst, eventsRate, Date.now());
     socket.use((packet, next) => {
       if (bucket.take(Date.now())) return next();
+      rateLimitMetrics.refusals.inc({ limiter: 'live_events' });
       const ack = packet[packet.length - 1];
       if (typeof ack === 'function') {
-        (ack as (r: unknown) => void)(
-          ackError(
-            new DomainError(
-              'RATE_LIMITED',
-              `at most ${EVENT_RATE} events per second per connection`,
-            ),
-          ),
-        );
+        const message = `at most ${eventsRate} events per second per connection`;
+        (ack as (r: unknown) => void)(ackError(new DomainError('RATE_LIMITED', message)));
       }
     });
   }

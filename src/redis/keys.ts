@@ -144,6 +144,19 @@ export class Keys {
     return `${this.player(playerId)}:sessions`;
   }
 
+  // Rate limits (issue 5): src/rate-limit. A subject is `k:<apiKeyId>`, `p:<playerId>` or
+  // `ip:<address>` (addresses are validated, so never hold `{` or `}`); each has its own slot.
+
+  /** Hash (PX, gone once full again): a subject's write token bucket for one scope. */
+  rateBucket(subject: string, scope: string): string {
+    return `${this.prefix}:{rl:${subject}}:bucket:${scope}`;
+  }
+
+  /** Sorted set (PX, gone with its newest hit): a subject's sliding window of hit times (ms). */
+  rateWindow(subject: string, window: 'reads' | 'connects'): string {
+    return `${this.prefix}:{rl:${subject}}:${window}`;
+  }
+
   /** SCAN pattern matching every key of the namespace. */
   namespacePattern(): string {
     return `${this.prefix}:*`;
@@ -214,6 +227,7 @@ export const KEY_FAMILIES = [
   'feeds',
   'fanout',
   'sessions',
+  'rateLimits',
   'other',
 ] as const;
 export type KeyFamily = (typeof KEY_FAMILIES)[number];
@@ -238,4 +252,7 @@ const FAMILY_BY_SUFFIX: Record<string, KeyFamily> = {
   'p:feed': 'feeds',
   's:session': 'sessions',
   'p:sessions': 'sessions',
+  'rl:bucket': 'rateLimits',
+  'rl:reads': 'rateLimits',
+  'rl:connects': 'rateLimits',
 };

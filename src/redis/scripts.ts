@@ -17,6 +17,8 @@ const SCRIPTS = {
   rfCreateActivity: 'create-activity.lua',
   rfDeleteActivity: 'delete-activity.lua',
   rfReadWindow: 'read-window.lua',
+  rfTakeToken: 'take-token.lua',
+  rfSlideWindow: 'slide-window.lua',
   rfAddSession: 'add-session.lua',
 } as const;
 
@@ -44,6 +46,8 @@ declare module 'ioredis' {
     ): Result<[string, string], Context>;
     rfDeleteActivity(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
     rfReadWindow(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
+    rfTakeToken(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number[], Context>;
+    rfSlideWindow(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number[], Context>;
     rfAddSession(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
   }
 }

@@ -71,14 +71,20 @@ export async function countingCommands(
 
 /**
  * The app on its own private redis-server, so INFO commandstats count only this app's commands,
- * and a probe connection to read them. No fan-out worker: its polling would be counted too.
+ * and a probe connection to read them. No fan-out worker: its polling would be counted too. No
+ * rate limits: they charge a request (one script on the caller's own key) before its input is
+ * validated, so a flood of invalid requests is limited too; here only the request's own commands
+ * are counted.
  */
 export async function startCountingApp(
   name: string,
 ): Promise<{ t: TestApp; probe: Redis; close(): Promise<void> }> {
   const redis = await startPrivateRedis();
   const probe = new Redis(redis.url);
-  const t = await startApp({ name, env: { REDIS_URL: redis.url, FEED_FANOUT_WORKER: 'false' } });
+  const t = await startApp({
+    name,
+    env: { REDIS_URL: redis.url, FEED_FANOUT_WORKER: 'false', RATE_LIMIT_ENABLED: 'false' },
+  });
   return {
     t,
     probe,
