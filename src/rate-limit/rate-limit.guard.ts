@@ -37,18 +37,21 @@ export class RateLimitGuard implements CanActivate {
       ipSubject(request.ip),
     );
     if (!decision) return true;
-    const headers = rateLimitHeaders(decision);
-    if (!decision.allowed) {
-      throw new DomainError(
-        'RATE_LIMITED',
-        `rate limit exceeded; retry in ${headers['Retry-After']} s`,
-        undefined,
-        headers,
-      );
-    }
-    void http.getResponse<FastifyReply>().headers(headers);
+    if (!decision.allowed) throw rateLimited(decision);
+    void http.getResponse<FastifyReply>().headers(rateLimitHeaders(decision));
     return true;
   }
+}
+
+/** The 429 answer to a refused decision, with its headers. */
+export function rateLimited(decision: RateDecision): DomainError {
+  const headers = rateLimitHeaders(decision);
+  return new DomainError(
+    'RATE_LIMITED',
+    `rate limit exceeded; retry in ${headers['Retry-After']} s`,
+    undefined,
+    headers,
+  );
 }
 
 /** `RateLimit-Reset` and `Retry-After` are whole seconds, rounded up (draft-ietf-httpapi-ratelimit-headers). */

@@ -59,6 +59,15 @@ export class RateLimitService {
     }
   }
 
+  /**
+   * Charges a request whose credentials were refused (401) to its address's read window, so
+   * guessing keys or tokens is as limited as anonymous reading. Null when limits are off.
+   */
+  async chargeFailedAuth(ipSubject: string): Promise<RateDecision | null> {
+    if (!this.enabled) return null;
+    return this.hit('read', ipSubject, 'reads', this.reads, false);
+  }
+
   /** Charges one /live connection attempt to the client's address. */
   chargeConnect(ipSubject: string): Promise<RateDecision> {
     return this.hit('live_connect', ipSubject, 'connects', this.connects, false);

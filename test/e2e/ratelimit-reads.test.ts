@@ -109,3 +109,37 @@ describe('read sliding window per player token', () => {
     expect((await admin.get('/v1/players/pp')).status).toBe(200);
   });
 });
+
+describe('refused credentials are charged to the address', () => {
+  const KEY = 'guess-me-if-you-can';
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({
+      name: 'ratelimit_guessing',
+      env: {
+        RANKFEED_API_KEYS: `${KEY}=read`,
+        RATE_LIMIT_READ_MAX: '3',
+        RATE_LIMIT_READ_WINDOW_MS: '600000',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers 401 to wrong keys and tokens until the window is full, then 429; a valid key still works', async () => {
+    const guesses = [
+      { 'x-api-key': 'guess-me-if-you-cam' },
+      { authorization: `Bearer rfs_${'A'.repeat(43)}` },
+      { 'x-api-key': 'guess' },
+    ];
+    for (const headers of guesses) {
+      expectApiError(await t.http.get('/v1/boards', headers), 401, 'UNAUTHENTICATED');
+    }
+    const refused = await t.http.get('/v1/boards', { 'x-api-key': 'guess-me-if-you-caN' });
+    expectApiError(refused, 429, 'RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await t.http.get('/v1/boards', { 'x-api-key': KEY })).status).toBe(200);
+  });
+});
