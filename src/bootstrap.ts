@@ -1,13 +1,14 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
 import { Clock, SystemClock } from './common/clock';
+import { registerCors, securityHeaders } from './common/http-security';
 import { PinoNestLogger } from './common/pino-nest-logger';
-import type { Logger as PinoLogger } from 'pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { AppConfig } from './config/app-config';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import { HealthRegistry } from './ops/health/health-registry';
@@ -69,33 +70,67 @@ function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('text/plain');
 }
 
+/**
+ * Errors Fastify raises before routing (a path that is not valid percent-encoding, `/v1/boards/%FF`)
+ * in the API's error format. No route's hooks run for them, so the headers are set here.
+ */
+function frameworkError(error: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const body =
+    error.code === 'FST_ERR_BAD_URL'
+      ? {
+          code: 'VALIDATION_FAILED',
+          message: 'the path is not valid percent-encoded UTF-8',
+          details: [{ field: 'path', reason: 'is not valid percent-encoded UTF-8' }],
+        }
+      : { code: 'INTERNAL', message: 'internal error' };
+  const status = body.code === 'INTERNAL' ? 500 : 400;
+  observeHttpRequest(req.method, 'unmatched', status, reply.elapsedTime / 1000);
+  void reply
+    .status(status)
+    .headers({ ...securityHeaders(req), 'x-request-id': req.id })
+    .header('content-type', 'application/json')
+    .send({ error: body });
+}
+
 function setupOpenApi(app: NestFastifyApplication): void {
   const doc = new DocumentBuilder()
     .setTitle('rankfeed')
     .setDescription(
       'Real-time leaderboards and activity feeds. Errors: {"error":{"code","message","details"}}. ' +
-        'Ids match ^[A-Za-z0-9_.-]{1,64}$. Lists take limit (1..100) and an opaque cursor.',
+        'Ids match ^[A-Za-z0-9_.-]{1,64}$. Lists take limit (1..100) and an opaque cursor, ' +
+        'valid only for the list that issued it. JSON bodies nest at most 32 levels deep.',
     )
     .setVersion('1')
     .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'apiKey')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'player session token' })
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+export interface CreateAppOptions {
+  /** Where the JSON log lines go (default stdout); tests read them from here. */
+  logStream?: DestinationStream;
 }
 
 /** Builds the whole application (not listening yet); used by main.ts and by the e2e tests. */
 export async function createApp(
   config: AppConfig,
   clock: Clock = new SystemClock(),
+  options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: IMPORT_BODY_LIMIT,
+    // request.ip (client IP of rate limits and logs) honours X-Forwarded-For only when configured.
+    trustProxy: config.http.trustProxy,
     return503OnClosing: true,
     requestIdHeader: false,
     genReqId: requestId,
+    frameworkErrors: frameworkError,
     logger: {
       level: config.logLevel,
       redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'],
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // One line per request is written in onResponse below, with the route and timing.
     disableRequestLogging: true,
@@ -114,9 +149,11 @@ export async function createApp(
   // Fastify's logger is pino at run time; its declared type is a narrower interface.
   app.useLogger(new PinoNestLogger(fastify.log as unknown as PinoLogger));
   registerBodyParsers(fastify);
+  await registerCors(app, config.http.corsOrigins);
   const health = app.get(HealthRegistry);
+  // Every answer, errors and 404s included, carries its request id and the security headers.
   fastify.addHook('onSend', async (req, reply) => {
-    void reply.header('x-request-id', req.id);
+    void reply.header('x-request-id', req.id).headers(securityHeaders(req));
     // Draining: a keep-alive connection would otherwise hold the server open after its last
     // response, up to the keep-alive timeout.
     if (health.shuttingDown) void reply.header('connection', 'close');
@@ -129,7 +166,13 @@ export async function createApp(
       !req.url.startsWith('/health')
     ) {
       req.log.info(
-        { method: req.method, url: req.url, statusCode: reply.statusCode, ms: reply.elapsedTime },
+        {
+          method: req.method,
+          url: req.url,
+          statusCode: reply.statusCode,
+          ms: reply.elapsedTime,
+          ip: req.ip,
+        },
         'request completed',
       );
     }

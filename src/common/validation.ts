@@ -14,6 +14,23 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   });
 }
 
+/**
+ * Deepest nesting of objects and arrays an input may have (a board's score metadata is flat, an
+ * activity's `data` is the deepest). class-transformer recurses once per level: a 16 KiB body of
+ * nested arrays overflowed the stack (500), and 4 KiB on /live did too.
+ */
+export const MAX_INPUT_DEPTH = 32;
+
+/** Whether `value` nests objects or arrays more than `MAX_INPUT_DEPTH` deep (bounded recursion). */
+function tooDeep(value: unknown, depth = 1): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > MAX_INPUT_DEPTH) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    if (tooDeep(child, depth + 1)) return true;
+  }
+  return false;
+}
+
 export function validationError(details: ErrorDetail[]): DomainError {
   const summary = details
     .slice(0, 3)
@@ -52,6 +69,11 @@ export class ApiValidationPipe extends ValidationPipe {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw validationError([{ field: 'body', reason: 'body must be a JSON object' }]);
       }
+    }
+    // Not 'custom': on the gateway the socket itself is a parameter too.
+    if (metadata.type !== 'custom' && tooDeep(value)) {
+      const reason = `must not nest objects or arrays more than ${MAX_INPUT_DEPTH} levels deep`;
+      throw validationError([{ field: 'body', reason }]);
     }
     return super.transform(value, metadata);
   }

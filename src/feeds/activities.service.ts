@@ -110,23 +110,26 @@ export class ActivitiesService {
 
   /** What the player did, newest first. */
   list(actor: string, q: ActivityListQuery): Promise<ActivityList> {
-    return this.page([(w) => this.repo.streamWindow(actor, w)], q);
+    return this.page([(w) => this.repo.streamWindow(actor, w)], q, `stream:${actor}`);
   }
 
   /** A board's activity, newest first. */
   listBoard(boardId: string, q: ActivityListQuery): Promise<ActivityList> {
-    return this.page([(w) => this.repo.boardWindow(boardId, w)], q);
+    return this.page([(w) => this.repo.boardWindow(boardId, w)], q, `board:${boardId}`);
   }
 
-  /** A page over sources, with the window and cursor rules shared by every activity list. */
-  async page(sources: FeedSource[], q: ActivityListQuery): Promise<ActivityList> {
+  /**
+   * A page over sources, with the window and cursor rules shared by every activity list. `list`
+   * names the list (`feed:<playerId>`, …): its cursors are refused on any other list.
+   */
+  async page(sources: FeedSource[], q: ActivityListQuery, list = ''): Promise<ActivityList> {
     const limit = parseLimit(q.limit, DEFAULT_LIMIT, 100);
     const floor = this.clock.now().getTime() - this.config.feeds.activityTtlMs;
     let since = q.since === undefined ? null : Date.parse(q.since);
     let until = q.until === undefined ? null : Date.parse(q.until);
     let after = null;
     if (q.cursor !== undefined) {
-      const c = decodeFeedCursor(this.cursors, q.cursor);
+      const c = decodeFeedCursor(this.cursors, list, q.cursor);
       ({ s: since, u: until } = c);
       after = { t: c.t, id: c.id };
     }
@@ -137,7 +140,7 @@ export class ActivitiesService {
     );
     return {
       activities: page.items.map(publicActivity),
-      nextCursor: page.next && encodeFeedCursor(this.cursors, page.next, since, until),
+      nextCursor: page.next && encodeFeedCursor(this.cursors, list, page.next, since, until),
     };
   }
 }

@@ -28,6 +28,6 @@ export class HomeFeedService {
             this.repo.streamWindow(c, w),
       ),
     ];
-    return this.activities.page(sources, q);
+    return this.activities.page(sources, q, `feed:${playerId}`);
   }
 }

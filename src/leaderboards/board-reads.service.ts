@@ -18,14 +18,16 @@ export interface ReadTarget {
 
 export type EntryView = RankedEntry & { profile?: Profile };
 
+/** A top page's position; `b`, `p` and `c` name the list, so another board's cursor is refused. */
 interface PageCursor {
+  b: string;
   p: string;
   c: string;
   s: string;
   m: string;
 }
 
-const isPageCursor = cursorOf<PageCursor>(['p', 'c', 's', 'm']);
+const isPageCursor = cursorOf<PageCursor>(['b', 'p', 'c', 's', 'm']);
 
 const EXPORT_CHUNK = 500;
 
@@ -60,8 +62,8 @@ export class BoardReadsService {
     let query: { mode: 'top' } | { mode: 'after'; score: string; member: string } = { mode: 'top' };
     if (cursor) {
       const c = this.cursors.decode(cursor, isPageCursor);
-      if (c.p !== period || (explicitCycle && c.c !== cycle.id)) {
-        throw new DomainError('INVALID_CURSOR', 'cursor belongs to another period or cycle');
+      if (c.b !== board.boardId || c.p !== period || (explicitCycle && c.c !== cycle.id)) {
+        throw new DomainError('INVALID_CURSOR', 'cursor belongs to another board, period or cycle');
       }
       if (c.c !== cycle.id)
         throw new DomainError('CURSOR_EXPIRED', 'the cycle this cursor was paging has ended');
@@ -71,7 +73,13 @@ export class BoardReadsService {
     const more = page.start + page.entries.length < page.total && page.last !== null;
     const nextCursor =
       more && page.last
-        ? this.cursors.encode({ p: period, c: cycle.id, s: page.last.score, m: page.last.member })
+        ? this.cursors.encode({
+            b: board.boardId,
+            p: period,
+            c: cycle.id,
+            s: page.last.score,
+            m: page.last.member,
+          })
         : null;
     // The ETag changes with the board's content (its version, read with the page) and the cycle.
     const etag = `W/"${page.version}-${period}-${cycle.id}"`;

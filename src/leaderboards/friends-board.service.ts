@@ -14,6 +14,7 @@ const RANKS_CHUNK = 500;
 export type FriendEntry = RankedEntry & { friendRank: number; profile?: Profile };
 
 interface FriendsCursor {
+  b: string;
   p: string;
   c: string;
   o: PlayerId;
@@ -21,7 +22,7 @@ interface FriendsCursor {
   id: PlayerId;
 }
 
-const isFriendsCursor = cursorOf<FriendsCursor>(['p', 'c', 'o', 'id'], ['s']);
+const isFriendsCursor = cursorOf<FriendsCursor>(['b', 'p', 'c', 'o', 'id'], ['s']);
 
 /**
  * The friends leaderboard (API §3): the board restricted to a player and everyone they follow
@@ -48,7 +49,9 @@ export class FriendsBoardService {
     cursor: string | undefined,
     explicitCycle: boolean,
   ) {
-    const after = cursor ? this.decode(cursor, period, cycle, playerId, explicitCycle) : null;
+    const after = cursor
+      ? this.decode(cursor, board, period, cycle, playerId, explicitCycle)
+      : null;
     const circle = [playerId, ...(await this.social.followingSet(playerId))];
     const ranked = await this.rankAll(board, period, cycle.id, [...new Set(circle)]);
     ranked.sort((a, b) => a.rank - b.rank || (a.playerId < b.playerId ? -1 : 1));
@@ -63,6 +66,7 @@ export class FriendsBoardService {
     const nextCursor =
       start + limit < withFriendRank.length && last
         ? this.cursors.encode({
+            b: board.boardId,
             p: period,
             c: cycle.id,
             o: playerId,
@@ -103,13 +107,15 @@ export class FriendsBoardService {
 
   private decode(
     cursor: string,
+    board: StoredBoard,
     period: Period,
     cycle: Cycle,
     playerId: PlayerId,
     explicitCycle: boolean,
   ): FriendsCursor {
     const c = this.cursors.decode(cursor, isFriendsCursor);
-    if (c.p !== period || c.o !== playerId || (explicitCycle && c.c !== cycle.id)) {
+    const list = c.b === board.boardId && c.p === period && c.o === playerId;
+    if (!list || (explicitCycle && c.c !== cycle.id)) {
       throw new DomainError('INVALID_CURSOR', 'cursor belongs to another list');
     }
     if (c.c !== cycle.id) {

@@ -129,7 +129,7 @@ describe('refused credentials are charged to the address', () => {
   });
 
   it('answers 401 to wrong keys and tokens until the window is full, then 429; a valid key still works', async () => {
-    const guesses = [
+    const guesses: Array<Record<string, string>> = [
       { 'x-api-key': 'guess-me-if-you-cam' },
       { authorization: `Bearer rfs_${'A'.repeat(43)}` },
       { 'x-api-key': 'guess' },
