@@ -3,7 +3,9 @@
  * websocket only, no per-message deflate) whose clients join one room on `board.subscribe`, and
  * which emits one message of a given size to that room every `intervalMs`, stamped with its emit
  * time in `t`. Env PORT. stdin commands (JSON lines): {cmd: 'emit', intervalMs, size} (size 0
- * stops) → {reply: 'emit', clients}.
+ * stops) → {reply: 'emit', clients, emits, emitMs}; emitMs is the total time the emits since the
+ * previous command held the event loop (the same measure as the service's
+ * rankfeed_live_fanout_duration_seconds).
  */
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +31,8 @@ live.on('connection', (socket) => {
 });
 
 let timer: NodeJS.Timeout | null = null;
+let emits = 0;
+let emitMs = 0;
 createInterface({ input: process.stdin }).on('line', (line) => {
   const cmd = JSON.parse(line) as { cmd: string; intervalMs?: number; size?: number };
   if (cmd.cmd === 'emit') {
@@ -40,17 +44,23 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       let seq = 0;
       timer = setInterval(() => {
         seq += 1;
+        const t0 = performance.now();
         live.to('v').emit('board.updated', {
           subscription: 'bare',
           seq,
-          t: performance.timeOrigin + performance.now(),
+          t: performance.timeOrigin + t0,
           pad,
         });
+        emits += 1;
+        emitMs += performance.now() - t0;
       }, cmd.intervalMs ?? 100);
     }
   }
   if (cmd.cmd === 'exit') process.exit(0);
-  process.stdout.write(`${JSON.stringify({ reply: cmd.cmd, clients: live.sockets.size })}\n`);
+  const reply = { reply: cmd.cmd, clients: live.sockets.size, emits, emitMs };
+  emits = 0;
+  emitMs = 0;
+  process.stdout.write(`${JSON.stringify(reply)}\n`);
 });
 
 http.listen(Number(process.env.PORT ?? 0), '127.0.0.1');

@@ -14,6 +14,8 @@ export interface StepResult {
   disconnects: number;
   /** CPU of the server process, % of one core. */
   serverCpuPct: number;
+  /** Time the server's main thread was runnable but waiting for a CPU, % of the window. */
+  serverRunQueuePct: number;
   /** CPU of all client processes together, % of one core. */
   clientCpuPct: number;
   /** Share of the machine (all cores) used by processes other than this run's. */
@@ -21,6 +23,26 @@ export interface StepResult {
   rssMiB: number;
   submitsPerSec?: number;
   submitSkipped?: number;
+  /** Submission send → HTTP response (ms), service steps only. */
+  responseP50?: number;
+  responseP99?: number;
+  /** From the service's /metrics over the window: ticks/s, mean tick ms, event-loop delay. */
+  service?: ServiceWindow;
+  /** Mean time one broadcast to the room held the server's event loop (ms). */
+  fanoutMs?: number;
+  /** The window on the monotonic clock (µs), to match CPU profile samples (bench/live-profile.ts). */
+  windowUs: { start: number; end: number };
+}
+
+export interface ServiceWindow {
+  ticksPerSec: number;
+  tickMeanMs: number;
+  fanoutMeanMs: number;
+  updatesPerSec: number;
+  dirtyPerSec: number;
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 export interface MemoryResult {
@@ -47,21 +69,35 @@ export function liveReport(
   payloadBytes: number,
 ): string {
   const header =
-    '| server | subscribers | deliveries/s | p50 ms | p99 ms | max ms | latency samples | submits/s ok (dropped) | server CPU % | clients CPU % | other CPU % | server RSS MiB |';
-  const rule = '|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
+    '| server | subscribers | deliveries/s | p50 ms | p99 ms | max ms | latency samples | submits/s ok (dropped) | server CPU % (waiting for a CPU %) | fan-out ms per broadcast | clients CPU % | other CPU % | server RSS MiB |';
+  const rule = '|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
   const rows = steps.map(
     (s) =>
       `| ${s.server} | ${f0(s.subscribers)} | ${f0(s.deliveriesPerSec)} | ${s.p50} | ${s.p99} | ${s.max} | ${f0(s.latencySamples)} | ${
         s.submitsPerSec === undefined ? '—' : `${f0(s.submitsPerSec)} (${s.submitSkipped})`
-      } | ${f0(s.serverCpuPct)} | ${f0(s.clientCpuPct)} | ${f0(s.otherCpuPct)} | ${f0(s.rssMiB)} |`,
+      } | ${f0(s.serverCpuPct)} (${f0(s.serverRunQueuePct)}) | ${s.fanoutMs === undefined || !Number.isFinite(s.fanoutMs) ? '—' : s.fanoutMs.toFixed(1)} | ${f0(s.clientCpuPct)} | ${f0(s.otherCpuPct)} | ${f0(s.rssMiB)} |`,
   );
   const target = steps.find((s) => s.server === 'service' && s.subscribers === targetN);
   const svcCap = capacity(steps, 'service');
   const bareCap = capacity(steps, 'bare');
   const ratio = bareCap > 0 ? svcCap / bareCap : NaN;
   const perSocketKiB = ((memory.rssAfterMiB - memory.rssBeforeMiB) * 1024) / memory.sockets;
+  const inside = steps
+    .filter((s) => s.service)
+    .map((s) => {
+      const w = s.service as ServiceWindow;
+      return `| ${f0(s.subscribers)} | ${s.responseP50 ?? '—'} / ${s.responseP99 ?? '—'} | ${w.ticksPerSec.toFixed(1)} | ${w.tickMeanMs.toFixed(1)} | ${w.updatesPerSec.toFixed(1)} | ${f0(w.dirtyPerSec)} | ${w.loopDelayP50Ms.toFixed(1)} / ${w.loopDelayP99Ms.toFixed(1)} / ${w.loopDelayMaxMs.toFixed(0)} |`;
+    });
+  const insideTable = [
+    '| subscribers | submit→HTTP response p50 / p99 ms | ticks/s | tick mean ms | updates published/s | dirty messages/s | event-loop delay p50 / p99 / max ms |',
+    '|--:|--:|--:|--:|--:|--:|--:|',
+    ...inside,
+  ].join('\n');
   const lines = [
     [header, rule, ...rows].join('\n'),
+    '',
+    'inside the service (its /metrics over each window):',
+    insideTable,
     '',
     `payload: ~${payloadBytes} B per board.updated (bare: same size)`,
     target

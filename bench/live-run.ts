@@ -7,7 +7,9 @@
  * (bench/live-clients.ts). Run: `npm run bench:live`.
  * Env knobs: LIVE_SUBMITS (1000/s), LIVE_TICK_MS (100), LIVE_STEPS (subscriber counts,
  * "2500,1000"), LIVE_TARGET_N (1000), LIVE_MEASURE_S (6), LIVE_WARMUP_S (2),
- * LIVE_CLIENT_PROCS (10), LIVE_MEMORY_SOCKETS (5000), SERVICE_NODE_ARGS (e.g. --cpu-prof).
+ * LIVE_CLIENT_PROCS (10), LIVE_MEMORY_SOCKETS (5000), SERVICE_NODE_ARGS (e.g. --cpu-prof),
+ * LIVE_SERVICE_DIST (the build to run, `dist`; another build of the service, placed inside the
+ * repository so it finds node_modules, can be compared under the same conditions).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +30,7 @@ import {
   waitForHttp,
 } from './processes';
 import { liveReport, StepResult } from './live-report';
+import { monotonicUs, runQueueMs, scrape, serviceWindow, windowFields } from './live-probes';
 
 const ROOT = resolve(__dirname, '..');
 const num = (name: string, dflt: number): number => Number(process.env[name] ?? dflt);
@@ -125,18 +128,25 @@ async function measureStep(
   n: number,
   clients: Controlled[],
   pids: Pids,
-  extra: () => Promise<Record<string, number>>,
+  extra: () => Promise<Partial<StepResult>>,
+  metricsUrl?: string,
 ): Promise<StepResult> {
   await sleep(opts.warmupS * 1000);
   const ours = [pids.server, ...pids.others];
+  const metrics0 = metricsUrl ? await scrape(metricsUrl) : null;
   const cpu0 = ours.map((p) => procStats(p).cpuMs);
+  const waited0 = runQueueMs(pids.server);
   const machine0 = machineBusyMs();
   const t0 = Date.now();
+  const startUs = monotonicUs();
   const samples = await Promise.all(
     clients.map((c) => c.ask<LiveSample>({ cmd: 'measure', ms: opts.measureS * 1000 })),
   );
+  const endUs = monotonicUs();
   const elapsedMs = Date.now() - t0;
+  const metrics1 = metricsUrl ? await scrape(metricsUrl) : null;
   const cpu1 = ours.map((p) => procStats(p).cpuMs);
+  const waited1 = runQueueMs(pids.server);
   const machine1 = machineBusyMs();
   const used = cpu1.map((c, i) => c - cpu0[i]);
   const oursMs = used.reduce((a, b) => a + b, 0);
@@ -155,9 +165,12 @@ async function measureStep(
     connected: samples.reduce((a, s) => a + s.sockets, 0),
     disconnects: samples.reduce((a, s) => a + s.disconnects, 0),
     serverCpuPct: (100 * used[0]) / elapsedMs,
+    serverRunQueuePct: (100 * (waited1 - waited0)) / elapsedMs,
     clientCpuPct: (100 * samples.reduce((a, s) => a + s.cpuMs, 0)) / elapsedMs,
     otherCpuPct: Math.max(0, (100 * (machine1 - machine0 - oursMs)) / (elapsedMs * cpus().length)),
     rssMiB: procStats(pids.server).rssMiB,
+    windowUs: { start: startUs, end: endUs },
+    ...(metrics0 && metrics1 ? windowFields(serviceWindow(metrics0, metrics1, elapsedMs)) : {}),
     ...(await extra()),
   };
 }
@@ -173,7 +186,8 @@ async function main(): Promise<void> {
     const version = (/redis_version:(\S+)/.exec(await redis.info('server')) ?? [])[1];
     const [svcPort, barePort] = [await freePort(), await freePort()];
     const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const service = start(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'main.js')], {
+    const dist = resolve(ROOT, process.env.LIVE_SERVICE_DIST ?? 'dist');
+    const service = start(process.execPath, [...nodeArgs, join(dist, 'main.js')], {
       PORT: String(svcPort),
       HOST: '127.0.0.1',
       REDIS_URL: redisProc.url,
@@ -257,8 +271,14 @@ async function main(): Promise<void> {
         async () => {
           const after = await submitter.ask({ cmd: 'stats' });
           const okPerSec = (after.ok - before.ok) / (opts.measureS + opts.warmupS);
-          return { submitsPerSec: okPerSec, submitSkipped: after.skipped - before.skipped };
+          return {
+            submitsPerSec: okPerSec,
+            submitSkipped: after.skipped - before.skipped,
+            responseP50: percentile(after.responseMs as number[], 0.5),
+            responseP99: percentile(after.responseMs as number[], 0.99),
+          };
         },
+        svcUrl,
       );
       steps.push(r);
       console.log(JSON.stringify(r));
@@ -281,7 +301,10 @@ async function main(): Promise<void> {
         n,
         bareClients,
         { server: bare.child.proc.pid as number, others: clientPids(bareClients) },
-        async () => ({}),
+        async () => {
+          const e = await bare.ask<{ emits: number; emitMs: number }>({ cmd: 'stats' });
+          return { fanoutMs: e.emits ? e.emitMs / e.emits : NaN };
+        },
       );
       steps.push(r);
       console.log(JSON.stringify(r));

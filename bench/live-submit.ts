@@ -2,8 +2,10 @@
  * The live bench's submitter, its own process: POSTs scores at a steady rate over keep-alive
  * connections, each stamped with its send time in `metadata.t` (see live-clients.ts). argv[2] is a
  * JSON SubmitSpec. stdin commands (JSON lines): {cmd: 'rate', perSec} (0 stops), {cmd: 'stats'}
- * → {reply: 'stats', sent, ok, failed, skipped, cpuMs}; skipped counts sends dropped because
- * `maxInFlight` requests were already waiting (the service could not keep up).
+ * → {reply: 'stats', sent, ok, failed, skipped, cpuMs, responseMs}; skipped counts sends dropped
+ * because `maxInFlight` requests were already waiting (the service could not keep up);
+ * responseMs is the histogram (1 ms buckets) of send → HTTP response of the ok submissions since
+ * the previous `stats`, so the bench can tell time spent before the write from time after it.
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +22,8 @@ const spec = JSON.parse(process.argv[2]) as SubmitSpec;
 const target = new URL(`${spec.url}/v1/boards/${spec.boardId}/scores`);
 const agent = new Agent({ keepAlive: true, maxSockets: spec.maxInFlight });
 const stats = { sent: 0, ok: 0, failed: 0, skipped: 0 };
+const RESPONSE_BUCKETS = 10_001;
+let responseMs = new Array<number>(RESPONSE_BUCKETS).fill(0);
 let inFlight = 0;
 let perSec = 0;
 let credit = 0;
@@ -33,6 +37,7 @@ function submit(): void {
   }
   inFlight += 1;
   stats.sent += 1;
+  const sentAt = performance.now();
   const body = JSON.stringify({
     playerId: `p${Math.floor(Math.random() * spec.players)}`,
     score: Math.floor(Math.random() * 1_000_000),
@@ -49,8 +54,12 @@ function submit(): void {
       res.resume();
       res.on('end', () => {
         inFlight -= 1;
-        if (res.statusCode === 200) stats.ok += 1;
-        else stats.failed += 1;
+        if (res.statusCode !== 200) {
+          stats.failed += 1;
+          return;
+        }
+        stats.ok += 1;
+        responseMs[Math.min(RESPONSE_BUCKETS - 1, Math.round(performance.now() - sentAt))] += 1;
       });
     },
   );
@@ -80,7 +89,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   }
   if (cmd.cmd === 'exit') process.exit(0);
   const cpu = process.cpuUsage(cpuStart);
-  process.stdout.write(
-    `${JSON.stringify({ reply: cmd.cmd, ...stats, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`,
-  );
+  const reply = { reply: cmd.cmd, ...stats, cpuMs: (cpu.user + cpu.system) / 1000, responseMs };
+  if (cmd.cmd === 'stats') responseMs = new Array<number>(RESPONSE_BUCKETS).fill(0);
+  process.stdout.write(`${JSON.stringify(reply)}\n`);
 });

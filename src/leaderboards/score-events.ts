@@ -16,7 +16,7 @@ export type ScoresAppliedListener = (event: ScoresApplied) => Promise<void> | vo
 /**
  * In-process hook after a submission is applied, so other features (the live path) can react
  * without the leaderboards module depending on them. The submission is answered once listeners
- * are done (so the live path has published before the client hears "applied"); a listener's
+ * are done (listeners that only queue work, like the live path's dirty message, return at once); a listener's
  * failure is logged and never fails the submission, which has already succeeded.
  */
 @Injectable()

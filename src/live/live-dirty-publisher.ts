@@ -6,15 +6,18 @@ import type { DirtyMessage } from './live.types';
 
 /**
  * Turns applied submissions into dirty messages. Submissions finishing in the same turn of the
- * event loop (a batch, concurrent requests) travel as one PUBLISH, which each of them awaits. A
- * failed publish is logged, not thrown: the submission already succeeded, and the ticker's
- * periodic sweep repairs a lost message.
+ * event loop (a batch, concurrent requests) travel as one PUBLISH, sent on the next turn. The
+ * submission is answered without waiting for it: the score is already applied, and what reaches
+ * live subscribers is read from Redis at the next tick whatever the message says. A lost message
+ * (failed publish, crash before the flush, pub/sub loss) is repaired by the ticker's periodic
+ * sweep, which re-checks every watched view against the board's version; only the `rank.changed`
+ * events it carried are lost, as with any pub/sub loss.
  */
 @Injectable()
 export class LiveDirtyPublisher implements OnModuleInit {
   private readonly logger = new Logger('LiveDirtyPublisher');
   private pending: DirtyMessage['events'] = [];
-  private flushing: Promise<void> | null = null;
+  private scheduled = false;
 
   constructor(
     private readonly events: ScoreEvents,
@@ -25,7 +28,7 @@ export class LiveDirtyPublisher implements OnModuleInit {
     this.events.listen((e) => this.add(e));
   }
 
-  private add(e: ScoresApplied): Promise<void> {
+  private add(e: ScoresApplied): void {
     const periods = e.periods.map((p) => ({
       period: p.period,
       cycle: p.cycle,
@@ -34,14 +37,15 @@ export class LiveDirtyPublisher implements OnModuleInit {
       score: p.score,
     }));
     this.pending.push({ boardId: e.boardId, playerId: e.playerId, periods });
-    this.flushing ??= new Promise<void>((done) => setImmediate(done)).then(() => this.flush());
-    return this.flushing;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     const events = this.pending;
     this.pending = [];
-    this.flushing = null;
+    this.scheduled = false;
     liveMetrics.dirtyPublished.inc();
     try {
       await this.repo.publishDirty(JSON.stringify({ events } satisfies DirtyMessage));

@@ -64,6 +64,10 @@ export class LiveHub {
     return this.ns;
   }
 
+  hasViews(boardId: string): boolean {
+    return this.byBoard.has(boardId);
+  }
+
   boardsWithViews(): string[] {
     return [...this.byBoard.keys()];
   }
@@ -155,7 +159,7 @@ export class LiveHub {
         if (s) socketData(s).skipped = true;
       }
     }
-    this.ns.to(room).except(rooms.slow).emit('board.updated', update);
+    this.broadcast(this.ns, room, update);
     this.count('board.updated', members.size - skipped, text.length);
     liveMetrics.skipped.inc(skipped);
   }
@@ -168,7 +172,7 @@ export class LiveHub {
     view.seq = update.seq;
     this.onCycleSeen(view, update.cycle);
     const room = rooms.view(update.subscription);
-    this.ns.to(room).except(rooms.slow).emit('board.updated', update);
+    this.broadcast(this.ns, room, update);
     this.count(
       'board.updated',
       this.ns.adapter.rooms.get(room)?.size ?? 0,
@@ -207,6 +211,13 @@ export class LiveHub {
       this.count('server.shutdown', 1, JSON.stringify(notice).length);
       socket.disconnect(true);
     }
+  }
+
+  /** One serialization, then a write per socket: the event loop is held for all of them. */
+  private broadcast(ns: Namespace, room: string, update: BoardUpdated): void {
+    const end = liveMetrics.fanoutDuration.startTimer();
+    ns.to(room).except(rooms.slow).emit('board.updated', update);
+    end();
   }
 
   private count(event: string, recipients: number, bytes: number): void {

@@ -106,7 +106,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
 
   private dirty(msg: DirtyMessage): void {
     for (const e of msg.events) {
-      if (this.hub.viewsOf(e.boardId).length > 0) this.ticker.markDirty(e.boardId);
+      if (this.hub.hasViews(e.boardId)) this.ticker.markDirty(e.boardId);
       for (const p of e.periods) {
         this.hub.deliverRankChanged(rankSubscriptionId(e.boardId, p.period, e.playerId), {
           boardId: e.boardId,

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import type { Socket } from 'socket.io';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -52,6 +53,8 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private nextSweepMs = Date.now() + SWEEP_MS;
+  /** When the next tick is due (performance.now() ms). */
+  private dueAt = performance.now();
 
   constructor(
     private readonly hub: LiveHub,
@@ -124,11 +127,19 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /**
+   * Ticks run at a fixed rate: each is due LIVE_TICK_MS after the previous one was due, not after
+   * it ended, so neither the tick's own Redis round trips nor a busy event loop stretch the
+   * period. Ticks never overlap: when one ends after the next was due, the next starts at once
+   * and the cadence continues from there (no burst of catch-up ticks).
+   */
   private schedule(): void {
     if (this.stopped) return;
+    const now = performance.now();
+    this.dueAt = Math.max(this.dueAt + this.config.live.tickMs, now);
     this.timer = setTimeout(() => {
       void this.tick().finally(() => this.schedule());
-    }, this.config.live.tickMs);
+    }, this.dueAt - now);
     this.timer.unref();
   }
 
@@ -176,7 +187,9 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     if (local.length === 0) return;
     let board: StoredBoard;
     try {
-      board = await this.boardsService.load(boardId);
+      // Configuration as the hot paths see it (at most a second old): the claim script checks
+      // the board's existence and version itself, so a tick costs no extra round trip for it.
+      board = await this.boardsService.load(boardId, undefined, { cached: true });
     } catch (error) {
       if (error instanceof DomainError && error.code === 'BOARD_NOT_FOUND')
         this.boards.delete(boardId);
@@ -192,6 +205,7 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
             withEntries: snapshot,
           });
           if (r.kind === 'busy') this.dirty.add(boardId);
+          if (r.kind === 'gone') this.boards.delete(boardId);
           if (r.kind !== 'state') return;
           this.noteCycle(view, r.state.cycle);
           if (snapshot) this.hub.deliverSnapshot(snapshotOf(view.id, r.state));

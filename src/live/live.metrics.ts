@@ -39,6 +39,15 @@ export const liveMetrics = {
         buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       }),
   ),
+  fanoutDuration: metric(
+    'rankfeed_live_fanout_duration_seconds',
+    () =>
+      new Histogram({
+        name: 'rankfeed_live_fanout_duration_seconds',
+        help: 'Time one board.updated broadcast to a local room holds the event loop (socket writes)',
+        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      }),
+  ),
   viewReads: metric(
     'rankfeed_live_view_reads_total',
     () =>

@@ -39,6 +39,7 @@ import { CursorCodec } from '../../src/common/cursor-codec';
 import { Keys } from '../../src/redis/keys';
 import {
   commandCalls,
+  quiesce,
   countingCommands,
   expectApiError,
   expectValidationFailed,
@@ -117,22 +118,6 @@ describe('hostile input', () => {
     await redis.stop();
   });
 
-  /**
-   * Waits until the server's command count holds still for longer than a live tick, so the
-   * asynchronous tail of earlier writes (board activities, live notifications) is not counted
-   * with a later request.
-   */
-  async function quiesce(): Promise<void> {
-    let last = await commandCalls(probe);
-    for (let i = 0; i < 50; i += 1) {
-      await new Promise((done) => setTimeout(done, 150));
-      const now = await commandCalls(probe);
-      if (now === last) return;
-      last = now;
-    }
-    throw new Error('Redis never went quiet');
-  }
-
   /** 400 VALIDATION_FAILED naming `field`, and not one Redis command on the way. */
   async function rejectedBeforeRedis(field: string, send: () => Promise<HttpResponse>) {
     const { res, calls } = await countingCommands(probe, send);
@@ -154,7 +139,7 @@ describe('hostile input', () => {
   }
 
   describe('ids outside ^[A-Za-z0-9_.-]{1,64}$', () => {
-    beforeAll(quiesce);
+    beforeAll(() => quiesce(probe));
 
     it('counts the Redis commands of valid requests, so a zero count means something', async () => {
       for (const path of ['/v1/players/ua/activities', '/v1/players/fan/following']) {
@@ -200,7 +185,7 @@ describe('hostile input', () => {
   });
 
   describe('numbers', () => {
-    beforeAll(quiesce);
+    beforeAll(() => quiesce(probe));
 
     it('rejects a string, NaN and an infinity as batch scores before any Redis call', async () => {
       for (const score of ['"5"', '"NaN"', '-1e999']) {
@@ -259,7 +244,7 @@ describe('hostile input', () => {
   });
 
   describe('bodies', () => {
-    beforeAll(quiesce);
+    beforeAll(() => quiesce(probe));
 
     const writes: Array<[string, string, Record<string, unknown>]> = [
       ['POST', '/v1/players/ua/activities', { verb: 'played' }],
@@ -344,7 +329,7 @@ describe('hostile input', () => {
   });
 
   describe('lists', () => {
-    beforeAll(quiesce);
+    beforeAll(() => quiesce(probe));
 
     it.each(LIMITED_LISTS)(
       'rejects limit=1000000, limit=-1 and an offset before any Redis call: %s',

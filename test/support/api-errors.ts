@@ -58,11 +58,28 @@ export async function commandCalls(redis: Redis): Promise<number> {
   return total;
 }
 
-/** Runs `send` and returns its response together with how many Redis commands it caused. */
+/**
+ * Waits until the server's command count holds still for longer than a live tick, so the
+ * asynchronous tail of earlier writes (board activities, the live dirty publish that follows a
+ * submission's answer) is not counted with a later request.
+ */
+export async function quiesce(redis: Redis): Promise<void> {
+  let last = await commandCalls(redis);
+  for (let i = 0; i < 50; i += 1) {
+    await new Promise((done) => setTimeout(done, 150));
+    const now = await commandCalls(redis);
+    if (now === last) return;
+    last = now;
+  }
+  throw new Error('Redis never went quiet');
+}
+
+/** Runs `send` (once Redis is quiet) and returns its response and the Redis commands it caused. */
 export async function countingCommands(
   redis: Redis,
   send: () => Promise<HttpResponse>,
 ): Promise<{ res: HttpResponse; calls: number }> {
+  await quiesce(redis);
   const before = await commandCalls(redis);
   const res = await send();
   const calls = (await commandCalls(redis)) - before;
