@@ -3,6 +3,7 @@
  * clock the test can move. Requests go over real HTTP.
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/bootstrap';
 import { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
@@ -92,6 +93,8 @@ export interface StartOptions {
   clock?: TestClock;
   /** Reuse an existing prefix (a second instance sharing one namespace). */
   prefix?: string;
+  /** Where the app's JSON log lines go (see logged-app.ts); default: LOG_LEVEL silent. */
+  logStream?: DestinationStream;
 }
 
 export async function startApp(opts: StartOptions): Promise<TestApp> {
@@ -104,7 +107,7 @@ export async function startApp(opts: StartOptions): Promise<TestApp> {
     RANKFEED_EMBEDDED_REDIS: 'never',
     ...opts.env,
   });
-  const app = await createApp(config, clock);
+  const app = await createApp(config, clock, { logStream: opts.logStream });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
