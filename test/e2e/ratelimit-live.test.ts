@@ -6,17 +6,12 @@
 import type { Socket } from 'socket.io-client';
 import { startApp, TestApp } from '../support/app';
 import { connectError, connectLive, emitAck, waitFor } from '../support/live-client';
+import { scrapedValue } from '../support/prometheus-text';
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-async function refusals(t: TestApp, limiter: string): Promise<number> {
-  const text = (await t.http.get('/metrics')).text;
-  const line = new RegExp(
-    `^rankfeed_rate_limit_refusals_total\\{limiter="${limiter}"\\} (\\S+)$`,
-    'm',
-  );
-  return Number(line.exec(text)?.[1] ?? 0);
-}
+const refusals = (t: TestApp, limiter: string): Promise<number> =>
+  scrapedValue(t.http, 'rankfeed_rate_limit_refusals_total', { limiter });
 
 describe('live inbound events per socket', () => {
   let t: TestApp;

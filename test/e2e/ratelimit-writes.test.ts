@@ -5,6 +5,7 @@
  */
 import { expectApiError } from '../support/api-errors';
 import { Http, HttpResponse, startApp, TestApp } from '../support/app';
+import { scrapedValue } from '../support/prometheus-text';
 
 const WRITER = 'rl-writer-secret';
 const OTHER = 'rl-other-secret';
@@ -19,14 +20,8 @@ function rateHeaders(res: HttpResponse): Record<string, string | null> {
   };
 }
 
-async function refusals(t: TestApp, limiter: string): Promise<number> {
-  const text = (await t.http.get('/metrics')).text;
-  const line = new RegExp(
-    `^rankfeed_rate_limit_refusals_total\\{limiter="${limiter}"\\} (\\S+)$`,
-    'm',
-  );
-  return Number(line.exec(text)?.[1] ?? 0);
-}
+const refusals = (t: TestApp, limiter: string): Promise<number> =>
+  scrapedValue(t.http, 'rankfeed_rate_limit_refusals_total', { limiter });
 
 describe('write token buckets per API key and scope', () => {
   let t: TestApp;

@@ -4,6 +4,8 @@
  * declared twice, a series repeated, and histograms whose buckets are not cumulative, lack +Inf,
  * or disagree with _count.
  */
+import type { Http } from './app';
+
 export interface Sample {
   name: string;
   labels: Record<string, string>;
@@ -160,4 +162,20 @@ export function sampleValue(
   if (matches.length !== 1)
     throw new Error(`${matches.length} samples of ${name} ${JSON.stringify(labels)}`);
   return matches[0].value;
+}
+
+/**
+ * Scrapes the app's `/metrics` and returns one sample's value; 0 when no such series exists yet
+ * (a labelled counter appears with its first increment).
+ */
+export async function scrapedValue(
+  http: Http,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const families = parsePrometheusText((await http.get('/metrics')).text);
+  const exists = [...families.values()]
+    .flatMap((f) => f.samples)
+    .some((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  return exists ? sampleValue(families, name, labels) : 0;
 }
