@@ -3,18 +3,8 @@
  * the paged lists whose cursors are tampered with.
  */
 import type { Keys } from '../../src/redis/keys';
+import { FORBIDDEN_IDS } from '../support/api-errors';
 import type { Http, HttpResponse } from '../support/app';
-
-/** Ids validation.test.ts already sends to the board and profile routes and bodies. */
-export const COVERED_BAD_IDS: Array<[string, string]> = [
-  ['an opening brace', 'a{b'],
-  ['a closing brace', 'a}b'],
-  ['a colon', 'a:b'],
-  ['an asterisk', 'a*'],
-  ['a space', 'a b'],
-  ['65 characters', 'x'.repeat(65)],
-  ['non-ASCII letters', 'joué'],
-];
 
 /** Ids of API §0's list that no other test sends. */
 export const NEW_BAD_IDS: Array<[string, string]> = [
@@ -24,7 +14,7 @@ export const NEW_BAD_IDS: Array<[string, string]> = [
   ['a NUL byte', 'a\u0000b'],
 ];
 
-export const ALL_BAD_IDS = [...COVERED_BAD_IDS, ...NEW_BAD_IDS];
+export const ALL_BAD_IDS = [...FORBIDDEN_IDS, ...NEW_BAD_IDS];
 
 /** Percent-encodes what a URL path cannot carry; `:` and `*` travel as they are. */
 export const inPath = (id: string): string => encodeURIComponent(id).replace(/%3A/g, ':');
@@ -33,7 +23,7 @@ export interface IdRoute {
   route: string;
   /** The field VALIDATION_FAILED names. */
   field: string;
-  /** Whether validation.test.ts sends COVERED_BAD_IDS here already. */
+  /** Whether validation.test.ts sends FORBIDDEN_IDS here already. */
   covered: boolean;
   send(http: Http, id: string): Promise<HttpResponse>;
 }

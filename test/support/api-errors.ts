@@ -112,3 +112,14 @@ export async function startCountingApp(
     },
   };
 }
+
+/** Ids API §0 forbids that validation.test.ts sends everywhere (hostile-input adds the rest). */
+export const FORBIDDEN_IDS: Array<[string, string]> = [
+  ['an opening brace', 'a{b'],
+  ['a closing brace', 'a}b'],
+  ['a colon', 'a:b'],
+  ['an asterisk', 'a*'],
+  ['a space', 'a b'],
+  ['65 characters', 'x'.repeat(65)],
+  ['non-ASCII letters', 'joué'],
+];
