@@ -4,7 +4,11 @@
  *   POST /v1/boards/bench/scores  ZADD GT + ZREVRANK (pipelined: one round trip; BARE_SUBMIT=awaits
  *                                 sends them as two sequential awaits instead)
  *   GET  /v1/boards/bench/top     ZREVRANGE key 0 9 WITHSCORES
- * Env: PORT, REDIS_URL, BARE_KEY (the sorted set), BARE_SUBMIT (pipeline | awaits).
+ *   GET  /v1/players/:id/feed     ZREVRANGE of the service's own home feed key (limit rows, ≤ 100)
+ *                                 WITHSCORES, then one HMGET per author (pipelined): the same data
+ *                                 the service's feed page reads, without cursor, celebrities or checks
+ * Env: PORT, REDIS_URL, BARE_KEY (the sorted set), BARE_SUBMIT (pipeline | awaits), BARE_PREFIX
+ * (the service's RANKFEED_PREFIX, for the feed route).
  */
 import Fastify from 'fastify';
 import Redis from 'ioredis';
@@ -12,6 +16,7 @@ import Redis from 'ioredis';
 const port = Number(process.env.PORT ?? 0);
 const key = process.env.BARE_KEY ?? 'bench_bare:z';
 const sequential = process.env.BARE_SUBMIT === 'awaits';
+const prefix = process.env.BARE_PREFIX ?? 'rankfeed';
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
   maxRetriesPerRequest: 1,
   commandTimeout: 1000,
@@ -62,6 +67,37 @@ app.get('/v1/boards/bench/top', async () => {
   }
   return { boardId: 'bench', period: 'all', cycle: 'all', entries };
 });
+
+app.get<{ Params: { id: string }; Querystring: { limit?: string } }>(
+  '/v1/players/:id/feed',
+  async (req) => {
+    const limit = Math.min(100, Math.max(1, Number(req.query.limit ?? 20) || 20));
+    const flat = await redis.zrevrange(
+      `${prefix}:{p:${req.params.id}}:feed`,
+      0,
+      limit - 1,
+      'WITHSCORES',
+    );
+    const rows: { id: string; actor: string }[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const colon = flat[i].indexOf(':');
+      rows.push({ id: flat[i].slice(0, colon), actor: flat[i].slice(colon + 1) });
+    }
+    const byActor = new Map<string, number[]>();
+    rows.forEach((r, i) => byActor.set(r.actor, [...(byActor.get(r.actor) ?? []), i]));
+    const hmgets = redis.pipeline();
+    for (const [actor, at] of byActor) {
+      hmgets.hmget(`${prefix}:{p:${actor}}:acts`, ...at.map((i) => rows[i].id));
+    }
+    const bodies: (string | null)[] = rows.map(() => null);
+    const replies = (await hmgets.exec()) ?? [];
+    [...byActor.values()].forEach((at, g) =>
+      (replies[g][1] as (string | null)[]).forEach((b, k) => (bodies[at[k]] = b)),
+    );
+    const items = bodies.filter((b): b is string => b !== null).map((b) => JSON.parse(b) as object);
+    return { items, nextCursor: null };
+  },
+);
 
 const stop = (): void => {
   void app.close().finally(() => {

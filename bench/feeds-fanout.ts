@@ -1,14 +1,23 @@
 /**
  * Feeds bench (issue 4): fan-out of one activity to 10,000 followers end to end, beside raw
- * pipelined ZADDs into 10,000 keys; feed page reads (20 items) at 64 connections; Redis bytes per
- * feed entry. Run: npm run build && node -r ts-node/register/transpile-only bench/feeds-fanout.ts
+ * pipelined ZADDs into 10,000 keys; feed page reads (20 items) at 64 connections, beside the bare
+ * Fastify + ioredis server (bench/bare-server.ts) reading the same feed keys; Redis bytes per feed
+ * entry. Run: npm run bench:feeds
  */
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Keys } from '../src/redis/keys';
-import { Child, freePort, start, startPrivateRedis, stop, waitForHttp } from './processes';
+import {
+  Child,
+  freePort,
+  start,
+  startPrivateRedis,
+  stop,
+  transpileBenchFiles,
+  waitForHttp,
+} from './processes';
 
 const ROOT = join(__dirname, '..');
 const FOLLOWERS = Number(process.env.BENCH_FOLLOWERS ?? 10_000);
@@ -68,8 +77,10 @@ async function main(): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let service: Child | null = null;
+  let bare: Child | null = null;
   try {
-    service = start(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    service = start(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'main.js')], {
       PORT: String(port),
       HOST: '127.0.0.1',
       REDIS_URL: privateRedis.url,
@@ -107,6 +118,10 @@ async function main(): Promise<void> {
     console.log(`fan-out 1 activity → ${FOLLOWERS} feeds, POST to done: ${fmt(service1)}`);
     console.log(`raw pipelined ZADD into ${FOLLOWERS} keys: ${fmt(raw1)}`);
     console.log(`raw pipelined ZADD+ZREMRANGEBYRANK+PEXPIRE into ${FOLLOWERS} keys: ${fmt(raw3)}`);
+    console.log(
+      `ratio service / raw (medians): ${(median(service1) / median(raw1)).toFixed(2)}× ZADD, ` +
+        `${(median(service1) / median(raw3)).toFixed(2)}× ZADD+trim+expire`,
+    );
 
     for (let i = RUNS + 1; i < FEED_ITEMS; i++) await fanoutOnce(url, redis, keys);
     for (let i = 0; i < 800; i++) await post(url, 'solo', { verb: 'pad' });
@@ -114,11 +129,21 @@ async function main(): Promise<void> {
     console.log(`feed solo (skiplist): ${await bytesPerEntry(redis, keys.homeFeed('solo'))}`);
     console.log(`raw feed f0: ${await bytesPerEntry(redis, `${prefix}:raw:{p:f0}:feed`)}`);
 
-    const load = () =>
+    const barePort = await freePort();
+    const { 'bare-server': bareJs } = transpileBenchFiles(ROOT, ['bare-server']);
+    bare = start(process.execPath, [bareJs], {
+      PORT: String(barePort),
+      REDIS_URL: privateRedis.url,
+      BARE_PREFIX: prefix,
+    });
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    await waitForHttp(`${bareUrl}/health`, bare);
+
+    const load = (target: string, duration: number) =>
       autocannon({
-        url,
+        url: target,
         connections: CONNECTIONS,
-        duration: DURATION,
+        duration,
         requests: [
           {
             method: 'GET',
@@ -129,19 +154,39 @@ async function main(): Promise<void> {
           },
         ],
       });
-    await autocannon({
-      url,
-      connections: CONNECTIONS,
-      duration: 2,
-      requests: [{ method: 'GET', path: '/v1/players/f1/feed?limit=20' }],
-    });
-    const res = await load();
-    console.log(
-      `GET feed?limit=20 at ${CONNECTIONS} connections: ${Math.round(res.requests.average)} req/s, ` +
-        `p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, errors ${res.errors}, non2xx ${res.non2xx}`,
-    );
+    // Warm both, then interleave (service, bare, bare, service) so drift affects both alike.
+    await load(url, 2);
+    await load(bareUrl, 2);
+    const rounds = { service: [] as autocannon.Result[], bare: [] as autocannon.Result[] };
+    for (const name of ['service', 'bare', 'bare', 'service'] as const) {
+      const startUs = Number(process.hrtime.bigint() / 1000n);
+      rounds[name].push(await load(name === 'service' ? url : bareUrl, DURATION / 2));
+      const endUs = Number(process.hrtime.bigint() / 1000n);
+      // For a CPU profile of the service (SERVICE_NODE_ARGS=--cpu-prof): its read windows.
+      if (name === 'service')
+        console.log(`service read window (monotonic µs): ${startUs} ${endUs}`);
+    }
+    const summary = (rs: autocannon.Result[]) => {
+      const rps = rs.reduce((n, r) => n + r.requests.average, 0) / rs.length;
+      const p99 = Math.max(...rs.map((r) => r.latency.p99));
+      const p50 = Math.max(...rs.map((r) => r.latency.p50));
+      const bad = rs.reduce((n, r) => n + r.errors + r.non2xx, 0);
+      return { rps, p50, p99, bad };
+    };
+    const [svc, raw] = [summary(rounds.service), summary(rounds.bare)];
+    for (const [name, r] of [
+      ['service', svc],
+      ['bare   ', raw],
+    ] as const) {
+      console.log(
+        `GET feed?limit=20 at ${CONNECTIONS} connections, ${name}: ${Math.round(r.rps)} req/s, ` +
+          `p50 ${r.p50} ms, p99 ${r.p99} ms (worst round), errors+non2xx ${r.bad}`,
+      );
+    }
+    console.log(`ratio service / bare: ${(svc.rps / raw.rps).toFixed(2)}× req/s`);
   } finally {
     await stop(service);
+    await stop(bare);
     await stop(privateRedis.child);
     redis.disconnect();
   }

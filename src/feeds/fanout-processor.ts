@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { feedMember, publicActivity } from './activity-id';
 import type { FanoutJob, FeedRow } from './activity.types';
@@ -12,7 +13,7 @@ export type JobOutcome = 'done' | 'paused';
 
 /**
  * Runs one fan-out job from a followers cursor: batches of followers (SSCAN), each batch written
- * with one command per follower feed (pipelined), then published for the live path. Adds check
+ * with one push-feed script per follower feed, then published for the live path. Adds check
  * after each batch that the activity still exists: a delete that raced the batch is undone here,
  * so a late fan-out never resurrects it (the delete removed the body before its own job ran).
  */
@@ -21,6 +22,7 @@ export class FanoutProcessor {
   constructor(
     private readonly repo: FeedsRepository,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async run(job: FanoutJob, cursor: string, batchDone: BatchDone): Promise<JobOutcome> {
@@ -49,7 +51,7 @@ export class FanoutProcessor {
         this.config.feeds.fanoutBatch,
       );
       if (ids.length > 0) {
-        await this.repo.addToFeeds(ids, row);
+        await this.repo.addToFeeds(ids, row, this.clock.now().getTime());
         if (!(await this.repo.activityExists(job.actor, job.id))) {
           await this.repo.removeFromFeeds(ids, [feedMember(job.id, job.actor)]);
           return 'done';

@@ -18,8 +18,8 @@ export type DeleteReply = StoredActivity | 'GONE' | 'NOT_FOUND';
 /**
  * The only feeds code that talks to Redis (besides the fan-out queue). An activity lives once in
  * its author's hash; streams, feeds and board streams hold ids scored by event time (ms). Writes
- * into other players' feeds are one command per feed, auto-pipelined per node: never a
- * cross-slot script.
+ * into other players' feeds are one command per feed (a push-feed script, routed by its key):
+ * never a cross-slot script.
  */
 @Injectable()
 export class FeedsRepository {
@@ -89,12 +89,30 @@ export class FeedsRepository {
     return this.memberRows(await this.window(this.keys.boardActivities(boardId), q));
   }
 
-  /** Stored activities for rows (null where gone: deleted, erased or expired). */
+  /**
+   * Stored activities for rows (null where gone: deleted, erased or expired): one HMGET per
+   * author (each author's hash is in its own slot), so a page of one author's rows is one command.
+   */
   async bodies(rows: FeedRow[]): Promise<(StoredActivity | null)[]> {
-    const texts = await Promise.all(
-      rows.map((r) => this.redis.hget(this.keys.activities(r.actor), r.id)),
+    const byActor = new Map<string, number[]>();
+    rows.forEach((r, i) => {
+      const at = byActor.get(r.actor);
+      if (at) at.push(i);
+      else byActor.set(r.actor, [i]);
+    });
+    const out: (StoredActivity | null)[] = rows.map(() => null);
+    await Promise.all(
+      [...byActor].map(async ([actor, at]) => {
+        const texts = await this.redis.hmget(
+          this.keys.activities(actor),
+          ...at.map((i) => rows[i].id),
+        );
+        texts.forEach((t, k) => {
+          if (t !== null) out[at[k]] = JSON.parse(t) as StoredActivity;
+        });
+      }),
     );
-    return texts.map((t) => (t === null ? null : (JSON.parse(t) as StoredActivity)));
+    return out;
   }
 
   async activityExists(actor: string, id: ActivityId): Promise<boolean> {
@@ -121,33 +139,34 @@ export class FeedsRepository {
     await this.redis.zrem(this.keys.boardActivities(boardId), feedMember(id, actor));
   }
 
-  /** One entry into each player's feed: ZADD, cap by count, refresh the TTL (3 commands each). */
-  async addToFeeds(playerIds: string[], row: FeedRow): Promise<void> {
+  /**
+   * One row into each player's feed: one push-feed script per feed (add, cap by count and age,
+   * refresh the TTL). Each is routed by its own key, so this works unchanged on Cluster.
+   */
+  async addToFeeds(playerIds: string[], row: FeedRow, nowMs: number): Promise<void> {
     const member = feedMember(row.id, row.actor);
-    const max = -(this.config.feeds.maxItems + 1);
-    await Promise.all(
-      playerIds.flatMap((p) => {
-        const key = this.keys.homeFeed(p);
-        return [
-          this.redis.zadd(key, row.t, member),
-          this.redis.zremrangebyrank(key, 0, max),
-          this.redis.pexpire(key, this.ttlMs),
-        ];
-      }),
-    );
+    await Promise.all(playerIds.map((p) => this.pushFeed(p, nowMs, [row.t, member])));
   }
 
   /** Several rows into one player's feed (backfill on follow). */
   async addRowsToFeed(playerId: string, rows: FeedRow[], nowMs: number): Promise<void> {
     if (rows.length === 0) return;
-    const key = this.keys.homeFeed(playerId);
-    const args = rows.flatMap((r) => [r.t, feedMember(r.id, r.actor)]);
-    await Promise.all([
-      this.redis.zadd(key, ...args),
-      this.redis.zremrangebyscore(key, '-inf', `(${nowMs - this.ttlMs}`),
-      this.redis.zremrangebyrank(key, 0, -(this.config.feeds.maxItems + 1)),
-      this.redis.pexpire(key, this.ttlMs),
-    ]);
+    await this.pushFeed(
+      playerId,
+      nowMs,
+      rows.flatMap((r) => [r.t, feedMember(r.id, r.actor)]),
+    );
+  }
+
+  private pushFeed(playerId: string, nowMs: number, pairs: (string | number)[]): Promise<number> {
+    return this.redis.rfPushFeed(
+      1,
+      this.keys.homeFeed(playerId),
+      this.config.feeds.maxItems,
+      nowMs - this.ttlMs,
+      this.ttlMs,
+      ...pairs,
+    );
   }
 
   /** Removes members (`<id>:<actor>`) from each player's feed, one ZREM per feed. */

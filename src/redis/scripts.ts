@@ -17,6 +17,7 @@ const SCRIPTS = {
   rfCreateActivity: 'create-activity.lua',
   rfDeleteActivity: 'delete-activity.lua',
   rfReadWindow: 'read-window.lua',
+  rfPushFeed: 'push-feed.lua',
   rfTakeToken: 'take-token.lua',
   rfSlideWindow: 'slide-window.lua',
   rfAddSession: 'add-session.lua',
@@ -46,6 +47,7 @@ declare module 'ioredis' {
     ): Result<[string, string], Context>;
     rfDeleteActivity(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
     rfReadWindow(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
+    rfPushFeed(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
     rfTakeToken(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number[], Context>;
     rfSlideWindow(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number[], Context>;
     rfAddSession(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
