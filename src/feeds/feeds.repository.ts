@@ -235,13 +235,18 @@ export class FeedsRepository {
     await this.redis.publish(this.keys.liveFeedsChannel(), JSON.stringify(msg));
   }
 
+  /**
+   * A page of a time-scored zset, newest first, as [member, time, ...]. From the newest, or below
+   * a time, it is one plain range read (auto-pipelined with other requests' commands); after an
+   * exact (time, id) position it is read-window.lua, which finds the position even when its member
+   * was removed since. Within one time, both order members by bytes, reversed.
+   */
   private window(key: string, q: WindowQuery): Promise<string[]> {
     const low = q.since === null ? '-inf' : String(q.since);
-    if (q.after)
-      return this.redis.rfReadWindow(1, key, 'after', q.after.t, q.after.id, low, q.limit);
-    if (q.until !== null)
-      return this.redis.rfReadWindow(1, key, 'until', q.until, '', low, q.limit);
-    return this.redis.rfReadWindow(1, key, 'top', '', '', low, q.limit);
+    if (q.limit <= 0) return Promise.resolve([]);
+    if (q.after) return this.redis.rfReadWindow(1, key, q.after.t, q.after.id, low, q.limit);
+    const high = q.until === null ? '+inf' : `(${q.until}`;
+    return this.redis.zrevrangebyscore(key, high, low, 'WITHSCORES', 'LIMIT', 0, q.limit);
   }
 
   private memberRows(flat: string[]): FeedRow[] {
