@@ -46,7 +46,12 @@ export type FanoutJob =
   | { op: 'add'; actor: PlayerId; id: ActivityId; t: number; enqueuedAt: number }
   | { op: 'remove'; actor: PlayerId; id: ActivityId; t: number; enqueuedAt: number };
 
-/** Messages on the live feeds channel: an activity reached or left these players' feeds. */
-export type FeedLiveMessage =
-  | { kind: 'activity'; playerIds: PlayerId[]; activity: Activity }
-  | { kind: 'removed'; playerIds: PlayerId[]; activityId: ActivityId };
+/**
+ * Messages on the live feeds channel: an activity reached or left these players' feeds. The
+ * audience is either the players a fan-out batch wrote, or (`followersOf`) every follower of an
+ * author above the fan-out threshold, whose activities are merged at read time: each instance
+ * then asks Redis which of its own feed subscribers follow that author.
+ */
+export type FeedAudience = { playerIds: PlayerId[] } | { followersOf: PlayerId };
+export type FeedLiveMessage = FeedAudience &
+  ({ kind: 'activity'; activity: Activity } | { kind: 'removed'; activityId: ActivityId });

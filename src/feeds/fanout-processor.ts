@@ -36,8 +36,14 @@ export class FanoutProcessor {
     if (!stored) return 'done';
     const followers = await this.repo.followerCount(job.actor);
     if (followers > this.config.feeds.fanoutThreshold) {
-      // Merged into followers' feeds at read time instead (HomeFeedService).
+      // Merged into followers' feeds at read time instead (HomeFeedService); live subscribers
+      // among the followers are found by each instance (LiveFeeds).
       await this.repo.markCelebrity(job.actor, followers);
+      await this.repo.publish({
+        kind: 'activity',
+        followersOf: job.actor,
+        activity: publicActivity(stored),
+      });
       return 'done';
     }
     if (start === '0') await this.repo.unmarkCelebrity(job.actor);

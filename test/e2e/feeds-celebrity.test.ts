@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { Keys } from '../../src/redis/keys';
 import { startApp, TestApp } from '../support/app';
+import { connectLive, emitAck, waitFor } from '../support/live-client';
 import { connectStandalone } from '../support/test-redis';
 import {
   ActivityBody,
@@ -65,6 +66,28 @@ describe('authors above the fan-out threshold', () => {
     expect(ids(await readAll(t, '/v1/players/r3/feed'))[0]).toBe(gone.id);
     expect((await t.http.delete(`/v1/players/celeb/activities/${gone.id}`)).status).toBe(204);
     expect(ids(await readAll(t, '/v1/players/r3/feed'))).not.toContain(gone.id);
+  });
+
+  it('pushes their activities over /live to subscribed followers only', async () => {
+    const [follower, stranger] = [await connectLive(t.baseUrl), await connectLive(t.baseUrl)];
+    const got = { r2: [] as string[], x1: [] as string[] };
+    follower.on('feed.activity', (m: { activity: ActivityBody }) => got.r2.push(m.activity.id));
+    stranger.on('feed.activity', (m: { activity: ActivityBody }) => got.x1.push(m.activity.id));
+    try {
+      await emitAck(follower, 'feed.subscribe', { playerId: 'r2' });
+      await emitAck(stranger, 'feed.subscribe', { playerId: 'x1' });
+      await followAll(t, ['x1'], 'norm');
+      const loud = await post(t, 'celeb', { verb: 'loud', time: at(8) });
+      await waitFor('the celebrity push', () => got.r2.length === 1);
+      // Had x1 been sent `loud`, it was written to x1's socket in the same emit as to r2's, before
+      // `quiet` existed: x1 receiving only `quiet` proves it was not.
+      const quiet = await post(t, 'norm', { verb: 'quiet', time: at(9) });
+      await waitFor('the normal push', () => got.x1.length === 1);
+      expect(got).toEqual({ r2: [loud.id], x1: [quiet.id] });
+    } finally {
+      follower.close();
+      stranger.close();
+    }
   });
 
   it('stops merging an author for a player who unfollows', async () => {
