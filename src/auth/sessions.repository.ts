@@ -53,13 +53,13 @@ export class SessionsRepository {
     await this.redis.zrem(this.keys.playerSessions(playerId), id);
   }
 
-  /** Ends every session of a player (bounded by SESSIONS_PER_PLAYER); the index goes last. */
-  async deleteAll(playerId: string): Promise<number> {
+  /** Ends every session of a player (bounded by SESSIONS_PER_PLAYER); returns their ids. */
+  async deleteAll(playerId: string): Promise<string[]> {
     const index = this.keys.playerSessions(playerId);
     const ids = await this.redis.zrange(index, 0, -1);
     await this.deleteKeys(ids);
-    await this.redis.del(index);
-    return ids.length;
+    await this.redis.del(index); // last: a retry after a failure finds the ids again
+    return ids;
   }
 
   /** One command per key: each session key is in its own cluster slot. */

@@ -20,6 +20,9 @@ const sessionIdOf = (token: string): string =>
 
 type PlayerPrincipal = Extract<Principal, { kind: 'player' }>;
 
+/** Told the ids of sessions that were ended (the live path disconnects their sockets). */
+export type SessionsEndedListener = (sessionIds: string[]) => Promise<void> | void;
+
 /**
  * Player sessions (API §6): random 256-bit bearer tokens bound to a player, with a lifetime
  * (SESSION_TTL_SECONDS, at most SESSION_MAX_TTL_SECONDS); refresh restarts it, delete ends it,
@@ -28,6 +31,8 @@ type PlayerPrincipal = Extract<Principal, { kind: 'player' }>;
  */
 @Injectable()
 export class SessionsService {
+  private readonly listeners: SessionsEndedListener[] = [];
+
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly config: AppConfig,
@@ -44,12 +49,13 @@ export class SessionsService {
     }
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const now = this.clock.now();
-    await this.sessions.create(
+    const evicted = await this.sessions.create(
       sessionIdOf(token),
       { playerId, ttlSeconds: ttl, createdAt: now.toISOString() },
       now.getTime(),
       perPlayer,
     );
+    await this.ended(evicted);
     return { token, playerId, expiresAt: new Date(now.getTime() + ttl * 1000).toISOString() };
   }
 
@@ -76,11 +82,26 @@ export class SessionsService {
   async end(principal: Principal): Promise<void> {
     const me = this.player(principal);
     await this.sessions.delete(me.sessionId, me.playerId);
+    await this.ended([me.sessionId]);
   }
 
   /** Ends every session of a player (log out everywhere; part of erase-everywhere). */
   async endAll(playerId: string): Promise<void> {
-    await this.sessions.deleteAll(playerId);
+    await this.ended(await this.sessions.deleteAll(playerId));
+  }
+
+  /**
+   * In-process hook, so the live path can drop sockets without this module depending on it: told
+   * after sessions end by delete, log-out-everywhere, erase or the per-player cap (not by expiry),
+   * before the answer. Listeners handle their own failures (the sessions have ended).
+   */
+  onEnded(listener: SessionsEndedListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async ended(sessionIds: string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await Promise.allSettled(this.listeners.map(async (listener) => listener(sessionIds)));
   }
 
   private player(principal: Principal): PlayerPrincipal {

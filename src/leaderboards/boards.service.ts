@@ -37,10 +37,18 @@ const CONFIG_CACHE_MAX = 10_000;
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+/** A change that ends live subscriptions: the board is gone, or anonymous readers lost it. */
+export interface BoardChange {
+  boardId: string;
+  change: 'deleted' | 'private';
+}
+export type BoardChangeListener = (change: BoardChange) => Promise<void> | void;
+
 /** Board configuration rules (API §1). */
 @Injectable()
 export class BoardsService {
   private readonly cache = new Map<string, { board: StoredBoard; until: number }>();
+  private readonly listeners: BoardChangeListener[] = [];
 
   constructor(
     private readonly repo: LeaderboardsRepository,
@@ -64,6 +72,7 @@ export class BoardsService {
         { field, reason: 'immutable once the board has scores' },
       ]);
     }
+    if (existing?.public && !board.public) await this.changed({ boardId, change: 'private' });
     return { created: reply === 'CREATED', board: await this.view(boardId) };
   }
 
@@ -131,6 +140,20 @@ export class BoardsService {
     if (!(await this.repo.deleteBoard(boardId))) {
       throw new DomainError('BOARD_NOT_FOUND', `board ${boardId} does not exist`);
     }
+    await this.changed({ boardId, change: 'deleted' });
+  }
+
+  /**
+   * In-process hook, so the live path can end subscriptions without this module depending on it:
+   * told after a delete and after a PUT that made a public board private, before the answer.
+   * Listeners handle their own failures (the change itself has succeeded).
+   */
+  onChange(listener: BoardChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async changed(change: BoardChange): Promise<void> {
+    await Promise.allSettled(this.listeners.map(async (listener) => listener(change)));
   }
 
   /** Retained cycles of a period, newest first, with bounds. */

@@ -6,13 +6,15 @@ import { Keys } from '../redis/keys';
 import type { RedisClient } from '../redis/redis-connections';
 import { REDIS_SUBSCRIBER } from '../redis/redis.tokens';
 import { LiveHub } from './live-hub';
-import type { BoardUpdated, CycleEnded, DirtyMessage } from './live.types';
+import { LiveEndings } from './live-endings.service';
+import type { BoardUpdated, CycleEnded, DirtyMessage, LiveControl } from './live.types';
 import { rankSubscriptionId } from './live.types';
 import { LiveTicker } from './live-ticker.service';
 
 /**
  * The pub/sub side of the live path: dirty boards (→ the ticker, and `rank.changed` straight to
- * the submitter's subscribers), computed view updates and `cycle.ended` (→ local rooms). Pub/sub is
+ * the submitter's subscribers), computed view updates and `cycle.ended` (→ local rooms), and what
+ * to end (deleted boards, boards made private, ended sessions → LiveEndings). Pub/sub is
  * at-most-once (DESIGN §8), so after the subscriber reconnects every local view gets a snapshot;
  * while it is down, readiness fails.
  */
@@ -21,7 +23,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LiveSubscriber');
   private subscribed = false;
   private closing = false;
-  private readonly channels: { dirty: string; views: string; cycles: string };
+  private readonly channels: { dirty: string; views: string; cycles: string; control: string };
   private readonly onMessage = (channel: string, message: string): void =>
     this.handle(channel, message);
   private readonly onClose = (): void => {
@@ -34,6 +36,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     keys: Keys,
     private readonly hub: LiveHub,
     private readonly ticker: LiveTicker,
+    private readonly endings: LiveEndings,
     private readonly moduleRef: ModuleRef,
     private readonly config: AppConfig,
   ) {
@@ -41,6 +44,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
       dirty: keys.liveDirtyChannel(),
       views: keys.liveViewsChannel(),
       cycles: keys.liveCyclesChannel(),
+      control: keys.liveControlChannel(),
     };
   }
 
@@ -75,7 +79,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async subscribeAll(): Promise<void> {
-    await this.subscriber.subscribe(this.channels.dirty, this.channels.views, this.channels.cycles);
+    await this.subscriber.subscribe(...Object.values(this.channels));
     this.subscribed = true;
   }
 
@@ -98,6 +102,8 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
         this.dirty(JSON.parse(message) as DirtyMessage);
       } else if (channel === this.channels.cycles) {
         this.hub.deliverCycleEnded(JSON.parse(message) as CycleEnded);
+      } else if (channel === this.channels.control) {
+        this.endings.handle(JSON.parse(message) as LiveControl);
       }
     } catch (error) {
       this.logger.warn(`bad live message on ${channel}: ${String(error)}`);

@@ -9,6 +9,7 @@ import { BoardsService } from '../leaderboards/boards.service';
 import { currentCycle } from '../leaderboards/cycle-policy';
 import { parseCycleId, Period } from '../leaderboards/cycles';
 import type { StoredBoard } from '../leaderboards/leaderboard.types';
+import { boardDeleted, LiveEndings } from './live-endings.service';
 import { LiveHub, LocalView, socketData } from './live-hub';
 import { checkFlow } from './live-flow';
 import { LiveRepository } from './live.repository';
@@ -64,6 +65,7 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     private readonly repo: LiveRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly endings: LiveEndings,
   ) {}
 
   onModuleInit(): void {
@@ -191,8 +193,7 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
       // the board's existence and version itself, so a tick costs no extra round trip for it.
       board = await this.boardsService.load(boardId, undefined, { cached: true });
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'BOARD_NOT_FOUND')
-        this.boards.delete(boardId);
+      if (error instanceof DomainError && error.code === 'BOARD_NOT_FOUND') this.gone(boardId);
       else this.dirty.add(boardId);
       return;
     }
@@ -205,7 +206,7 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
             withEntries: snapshot,
           });
           if (r.kind === 'busy') this.dirty.add(boardId);
-          if (r.kind === 'gone') this.boards.delete(boardId);
+          if (r.kind === 'gone') this.gone(boardId);
           if (r.kind !== 'state') return;
           this.noteCycle(view, r.state.cycle);
           if (snapshot) this.hub.deliverSnapshot(snapshotOf(view.id, r.state));
@@ -215,6 +216,12 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
         }
       }),
     );
+  }
+
+  /** The board was deleted: its subscriptions end here even if the control message was lost. */
+  private gone(boardId: string): void {
+    this.boards.delete(boardId);
+    this.endings.endBoard(boardId, boardDeleted(boardId));
   }
 
   private async sendDueCycleEnds(): Promise<void> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LeaderboardsModule } from '../leaderboards/leaderboards.module';
 import { LiveAuthService } from './live-auth.service';
 import { LiveDirtyPublisher } from './live-dirty-publisher';
+import { LiveEndings } from './live-endings.service';
 import { LiveFeeds } from './live-feeds';
 import { LiveHub } from './live-hub';
 import { LiveSubscriber } from './live-subscriber.service';
@@ -25,6 +26,7 @@ import { LiveService } from './live.service';
     LiveDirtyPublisher,
     LiveRepository,
     LiveFeeds,
+    LiveEndings,
   ],
 })
 export class LiveModule {}

@@ -122,4 +122,8 @@ export class LiveRepository {
   async publishCycleEnded(message: string): Promise<void> {
     await this.redis.publish(this.keys.liveCyclesChannel(), message);
   }
+
+  async publishControl(message: string): Promise<void> {
+    await this.redis.publish(this.keys.liveControlChannel(), message);
+  }
 }

@@ -75,6 +75,28 @@ export interface DirtyMessage {
   }[];
 }
 
+/** Why a subscription or a socket was ended: the code a new subscribe or handshake would get. */
+export interface EndReason {
+  code: 'BOARD_NOT_FOUND' | 'UNAUTHENTICATED';
+  message: string;
+}
+
+/** `subscription.ended` (an addition to API §7): the subscription is over, nothing more comes. */
+export interface SubscriptionEnded {
+  subscription: string;
+  reason: EndReason;
+}
+
+/** `session.ended`: the socket's session token ended; the server disconnects it right after. */
+export interface SessionEnded {
+  reason: EndReason;
+}
+
+/** What the live control channel carries: subscriptions or sockets every instance must end. */
+export type LiveControl =
+  | { kind: 'board'; boardId: string; change: 'deleted' | 'private' }
+  | { kind: 'sessions'; sessionIds: string[] };
+
 /** socket.io room names. */
 export const rooms = {
   view: (subscription: string): string => `v|${subscription}`,

@@ -199,6 +199,11 @@ export class Keys {
     return `${this.prefix}:live:cycles`;
   }
 
+  /** Pub/sub channel: what every instance must end (deleted/private boards, ended sessions). */
+  liveControlChannel(): string {
+    return `${this.prefix}:live:control`;
+  }
+
   /** Which family a key of this namespace belongs to (admin memory report); null if not ours. */
   family(key: string): KeyFamily | null {
     if (!key.startsWith(`${this.prefix}:`)) return null;

@@ -28,6 +28,9 @@ export async function connectRedis(
   cfg: RedisConfig,
   role: 'command' | 'subscriber',
 ): Promise<RedisClient> {
+  if (role === 'subscriber' && cfg.clusterNodes) {
+    return connectClusterSubscriber(cfg, cfg.clusterNodes);
+  }
   const client: RedisClient = cfg.clusterNodes
     ? new Cluster(cfg.clusterNodes, {
         lazyConnect: true,
@@ -49,6 +52,52 @@ export async function connectRedis(
   });
   if (role === 'command') defineScripts(client);
   await client.connect();
+  client.options.enableOfflineQueue = false;
+  return client;
+}
+
+/**
+ * Pub/sub on Redis Cluster: one plain connection to one node. A classic PUBLISH (also from inside
+ * a script) is propagated to every node of the cluster, so one node hears every channel. ioredis'
+ * Cluster would subscribe through an internal connection that it replaces silently when it drops:
+ * the Cluster object emits no 'close'/'ready' for it and keeps its status 'ready', so the live
+ * path could neither resync its views (pub/sub lost what was published meanwhile) nor report
+ * not-ready. A node connection's own events and status say exactly that. Each reconnect attempt
+ * goes to the next seed node, so a node that is gone for good is left behind.
+ */
+async function connectClusterSubscriber(
+  cfg: RedisConfig,
+  nodes: { host: string; port: number }[],
+): Promise<Redis> {
+  let current = 0;
+  const options = nodeOptions(cfg, 'subscriber');
+  const client = new Redis({
+    ...options,
+    ...nodes[0],
+    retryStrategy: (times: number) => {
+      current = (current + 1) % nodes.length;
+      // ioredis connects with `client.options` each time (its connector holds that very object).
+      Object.assign(client.options, nodes[current]);
+      return options.retryStrategy?.(times) ?? null;
+    },
+  });
+  client.on('error', () => {
+    // As for the other connections: readiness reports it, and the client reconnects.
+  });
+  // A refused first seed rejects connect(); the retries then try the others, bounded here.
+  const withinMs = nodes.length * ((options.connectTimeout ?? 2000) + 1000);
+  const ready = new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => {
+      client.disconnect();
+      fail(new Error(`no Redis Cluster node answered for pub/sub within ${withinMs} ms`));
+    }, withinMs);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+  client.connect().catch(() => undefined);
+  await ready;
   client.options.enableOfflineQueue = false;
   return client;
 }
