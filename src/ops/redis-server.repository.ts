@@ -32,15 +32,18 @@ export class RedisServerRepository {
   }
 
   /**
-   * CONFIG GET of each name on every master: one map per node. Throws when CONFIG is disabled
+   * CONFIG GET of each name on every master: one map per node. One name per call: several names
+   * in one CONFIG GET need Redis 7, and this runs once at start. Throws when CONFIG is disabled
    * (renamed away, as managed Redis services often do).
    */
   async config(names: string[]): Promise<Array<Map<string, string>>> {
     return Promise.all(
       this.masters().map(async (node) => {
-        const flat = (await node.call('CONFIG', 'GET', ...names)) as string[];
         const map = new Map<string, string>();
-        for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i], flat[i + 1]);
+        for (const name of names) {
+          const flat = (await node.call('CONFIG', 'GET', name)) as string[];
+          for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i], flat[i + 1]);
+        }
         return map;
       }),
     );
