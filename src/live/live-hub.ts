@@ -138,6 +138,16 @@ export class LiveHub {
     for (const id of [...socketData(socket).subs.keys()]) this.leave(socket, id);
   }
 
+  /**
+   * A subscriber's ack carried this state. Before the room was ever sent an update, that is what
+   * it holds, so older updates still in flight are skipped and a lost one is noticed (the sweep).
+   */
+  noteAcked(view: LocalView, epoch: string, seq: number): void {
+    if (view.epoch !== null) return;
+    view.epoch = epoch;
+    view.seq = seq;
+  }
+
   /** Broadcasts a published update to the view's local room, skipping slow sockets. */
   deliverUpdate(update: BoardUpdated, text: string): void {
     const view = this.views.get(update.subscription);

@@ -150,12 +150,13 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     try {
       const dirty = this.dirty;
       this.dirty = new Set();
-      if (Date.now() >= this.nextSweepMs) {
+      const sweep = Date.now() >= this.nextSweepMs;
+      if (sweep) {
         this.nextSweepMs = Date.now() + SWEEP_MS;
         for (const b of this.hub.boardsWithViews()) dirty.add(b);
       }
       this.addRolledOver(dirty);
-      await Promise.all([...dirty].map((b) => this.refreshBoard(b, 'tick', false)));
+      await Promise.all([...dirty].map((b) => this.refreshBoard(b, 'tick', false, sweep)));
       await this.sendDueCycleEnds();
       const ns = this.hub.namespace;
       if (ns)
@@ -184,7 +185,12 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async refreshBoard(boardId: string, cause: ReadCause, snapshot: boolean): Promise<void> {
+  private async refreshBoard(
+    boardId: string,
+    cause: ReadCause,
+    snapshot: boolean,
+    catchUp = false,
+  ): Promise<void> {
     const local = this.hub.viewsOf(boardId);
     if (local.length === 0) return;
     let board: StoredBoard;
@@ -210,12 +216,36 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
           if (r.kind !== 'state') return;
           this.noteCycle(view, r.state.cycle);
           if (snapshot) this.hub.deliverSnapshot(snapshotOf(view.id, r.state));
+          else if (catchUp && !r.published) await this.catchUp(board, view, r.state);
         } catch (error) {
           this.dirty.add(boardId);
           this.logger.warn(`live view refresh failed: ${String(error)}`);
         }
       }),
     );
+  }
+
+  /**
+   * Pub/sub can lose an update without dropping the connection. The next update would show the gap
+   * to clients (its prevSeq), but a board that then stays quiet would leave them stale. So each
+   * sweep compares what this instance last sent a view's room with the stored state, and sends the
+   * missing updates from the replay log, or a snapshot when the log no longer reaches back (or the
+   * epoch moved on). An update still in flight on pub/sub is sent by whichever path comes first;
+   * the room never gets it twice (deliverUpdate skips seqs it has sent).
+   */
+  private async catchUp(board: StoredBoard, view: LocalView, state: ViewState): Promise<void> {
+    if (view.epoch === null || (view.epoch === state.epoch && view.seq >= state.seq)) return;
+    if (view.epoch === state.epoch) {
+      const missing = (await this.repo.log(board.boardId, view.key))
+        .map((text) => ({ text, update: JSON.parse(text) as BoardUpdated }))
+        .filter(({ update }) => update.epoch === view.epoch && update.seq > view.seq);
+      if (missing.length > 0 && missing[0].update.prevSeq === view.seq) {
+        for (const { update, text } of missing) this.hub.deliverUpdate(update, text);
+        return;
+      }
+    }
+    const r = await this.views.refresh(board, view.spec, 'resync', { withEntries: true });
+    if (r.kind === 'state') this.hub.deliverSnapshot(snapshotOf(view.id, r.state));
   }
 
   /** The board was deleted: its subscriptions end here even if the control message was lost. */

@@ -66,6 +66,7 @@ export class LiveService {
     try {
       const state = await this.currentState(board, spec);
       this.ticker.noteCycle(view, state.cycle);
+      this.hub.noteAcked(view, state.epoch, state.seq);
       if (dto.since?.epoch === state.epoch) {
         const replay = await this.replay(board.boardId, spec, state, dto.since.seq);
         if (replay) return { subscription: id, ...replay };
