@@ -79,6 +79,7 @@ export class AppConfig {
     fanoutThreshold: number;
     fanoutBatch: number;
     claimIdleMs: number;
+    maxAttempts: number;
     backfillItems: number;
     worker: boolean;
   };
@@ -149,6 +150,7 @@ export class AppConfig {
       fanoutThreshold: env.FEED_FANOUT_THRESHOLD,
       fanoutBatch: env.FEED_FANOUT_BATCH,
       claimIdleMs: env.FEED_FANOUT_CLAIM_IDLE_MS,
+      maxAttempts: env.FEED_FANOUT_MAX_ATTEMPTS,
       backfillItems: env.FEED_BACKFILL_ITEMS,
       worker: env.FEED_FANOUT_WORKER,
     };

@@ -262,6 +262,13 @@ export class EnvironmentVariables {
   @Max(3600000)
   FEED_FANOUT_CLAIM_IDLE_MS: number = 30000;
 
+  /** Deliveries of one fan-out job before it moves to the dead-letter stream. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  FEED_FANOUT_MAX_ATTEMPTS: number = 5;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)

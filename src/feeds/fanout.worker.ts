@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config';
 import { HealthRegistry } from '../ops/health/health-registry';
+import type { FanoutJob } from './activity.types';
 import { DeliveredJob, FanoutQueueRepository } from './fanout-queue.repository';
 import { FanoutProcessor } from './fanout-processor';
 import { feedMetrics } from './feeds.metrics';
@@ -13,6 +14,13 @@ const READ_COUNT = 10;
 const ERROR_PAUSE_MS = 500;
 /** Readiness fails when the loop has not turned for this long (it turns at least every poll). */
 const STALL_MS = 15_000;
+const BACKLOG_SAMPLE_MS = 1000;
+/**
+ * A consumer with nothing pending that has not read or claimed for this many claim-idle periods
+ * is removed from the group (a live worker reads every POLL_MS; one removed anyway is recreated
+ * by its next read, losing nothing, since only consumers without pending jobs are removed).
+ */
+const CONSUMER_EXPIRY_CLAIM_PERIODS = 10;
 
 /**
  * The fan-out worker: runs in every instance (consumer name = instance id). Each turn it first
@@ -20,7 +28,9 @@ const STALL_MS = 15_000;
  * reads new ones (XREADGROUP), and when there are none waits POLL_MS or until this instance
  * enqueues a job. A job resumes from its saved followers cursor. On
  * shutdown it stops between batches: the job stays pending, with its progress, for another
- * instance to claim.
+ * instance to claim. A job that throws stays pending and is retried when claimed again; after
+ * FEED_FANOUT_MAX_ATTEMPTS deliveries (a pause for shutdown does not count) it moves to the
+ * dead-letter stream. Claiming also removes the group's long-idle consumers with nothing pending.
  */
 @Injectable()
 export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
@@ -29,7 +39,7 @@ export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private lastTurn = Date.now();
-  private lastSample = 0;
+  private sampler: NodeJS.Timeout | null = null;
   private lastClaim = 0;
 
   constructor(
@@ -40,6 +50,7 @@ export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
+    this.startSampler();
     if (!this.config.feeds.worker) return; // API-only instance (FEED_FANOUT_WORKER=false)
     this.health.addCheck('feeds', () =>
       this.loop && Date.now() - this.lastTurn < STALL_MS
@@ -51,6 +62,7 @@ export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (this.sampler) clearInterval(this.sampler);
     await this.stop();
   }
 
@@ -66,19 +78,16 @@ export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
     while (!this.stopping) {
       this.lastTurn = Date.now();
       try {
-        await this.sample();
         // Stale jobs can only appear after claimIdleMs: look for them a few times per period,
         // not on every idle turn.
         const claimDue = Date.now() - this.lastClaim >= this.config.feeds.claimIdleMs / 4;
         if (claimDue) this.lastClaim = Date.now();
-        const claimed = claimDue
-          ? await this.queue.claimStale(this.consumer, this.config.feeds.claimIdleMs, READ_COUNT)
-          : [];
+        const claimed = claimDue ? await this.claim() : [];
         const jobs =
           claimed.length > 0 ? claimed : await this.queue.read(this.consumer, READ_COUNT);
         for (const job of jobs) {
           if (this.stopping) break;
-          await this.handle(job);
+          await this.attempt(job);
         }
         if (jobs.length === 0 && !this.stopping) await this.queue.idle(POLL_MS);
       } catch (error) {
@@ -89,7 +98,82 @@ export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async handle({ entryId, job }: DeliveredJob): Promise<void> {
+  /**
+   * Stale jobs, now ours; those already delivered FEED_FANOUT_MAX_ATTEMPTS times are not run
+   * again: each of those deliveries ended without completing or failing, i.e. its worker died.
+   */
+  private async claim(): Promise<DeliveredJob[]> {
+    const { claimIdleMs, maxAttempts } = this.config.feeds;
+    const claimed = await this.queue.claimStale(this.consumer, claimIdleMs, READ_COUNT);
+    const runnable: DeliveredJob[] = [];
+    for (const d of claimed) {
+      if (d.job && d.deliveries > maxAttempts) {
+        const attempts = d.deliveries - 1;
+        const reason = `not completed in ${attempts} deliveries (worker died)`;
+        await this.deadLetter(d.entryId, d.job, attempts, reason);
+      } else runnable.push(d);
+    }
+    await this.dropIdleConsumers(claimIdleMs * CONSUMER_EXPIRY_CLAIM_PERIODS);
+    return runnable;
+  }
+
+  /**
+   * Runs one job. A failure does not stop the jobs behind it: the job stays pending and is claimed
+   * again once idle for FEED_FANOUT_CLAIM_IDLE_MS, or is dead-lettered on its last delivery.
+   */
+  private async attempt(d: DeliveredJob): Promise<void> {
+    try {
+      await this.handle(d);
+    } catch (error) {
+      const { maxAttempts } = this.config.feeds;
+      if (d.job && d.deliveries >= maxAttempts) {
+        await this.deadLetter(d.entryId, d.job, d.deliveries, String(error));
+        return;
+      }
+      this.logger.warn(
+        `fan-out job ${d.entryId} failed (delivery ${d.deliveries} of ${maxAttempts}), ` +
+          `retried once idle for FEED_FANOUT_CLAIM_IDLE_MS: ${String(error)}`,
+      );
+    }
+  }
+
+  /** Moves the job to the dead-letter stream; if that fails, it stays pending (claimed again). */
+  private async deadLetter(
+    entryId: string,
+    job: FanoutJob,
+    attempts: number,
+    reason: string,
+  ): Promise<void> {
+    let dead: string | null;
+    try {
+      dead = await this.queue.deadLetter(this.consumer, entryId, attempts, reason);
+    } catch (error) {
+      this.logger.warn(`fan-out job ${entryId} could not be dead-lettered: ${String(error)}`);
+      return;
+    }
+    if (dead === null) return; // completed or claimed by another consumer meanwhile
+    feedMetrics.deadLetters.inc({ op: job.op });
+    this.logger.warn(
+      `fan-out job ${entryId} (${job.op} ${job.actor}/${job.id}) moved to the dead-letter ` +
+        `stream as ${dead} after ${attempts} deliveries: ${reason}`,
+    );
+  }
+
+  /** Removes consumers of dead instances: never this one, never one with pending jobs. */
+  private async dropIdleConsumers(minIdleMs: number): Promise<void> {
+    try {
+      for (const c of await this.queue.consumers()) {
+        if (c.name === this.consumer || c.pending > 0 || c.idleMs < minIdleMs) continue;
+        if (await this.queue.dropConsumer(c.name))
+          this.logger.debug(`removed idle fan-out consumer ${c.name} (idle ${c.idleMs} ms)`);
+      }
+    } catch (error) {
+      // Not worth failing the turn: the claimed jobs would stay pending and lose a delivery.
+      this.logger.warn(`fan-out consumer cleanup failed: ${String(error)}`);
+    }
+  }
+
+  private async handle({ entryId, job, deliveries }: DeliveredJob): Promise<void> {
     if (!job) {
       await this.queue.complete(entryId); // malformed: nothing to do, never retried
       return;
@@ -105,13 +189,28 @@ export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
     if (outcome === 'done') {
       await this.queue.complete(entryId);
       feedMetrics.lag.observe({ op: job.op }, Math.max(0, Date.now() - job.enqueuedAt) / 1000);
+    } else {
+      // Paused for shutdown: not a failed attempt, so the next claim does not count against it.
+      await this.queue.setDeliveries(this.consumer, entryId, deliveries - 1);
     }
   }
 
-  /** Backlog gauge, at most once a second. */
-  private async sample(): Promise<void> {
-    if (Date.now() - this.lastSample < 1000) return;
-    this.lastSample = Date.now();
-    feedMetrics.backlog.set(await this.queue.backlog());
+  /**
+   * The backlog gauge, sampled once a second on every instance (API-only ones too) and apart from
+   * the worker's loop, so it keeps moving when no worker runs or one is stuck in a job: exactly
+   * when it matters. A failed sample leaves the last value.
+   */
+  private startSampler(): void {
+    let busy = false;
+    this.sampler = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.queue
+        .backlog()
+        .then((n) => feedMetrics.backlog.set(n))
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    }, BACKLOG_SAMPLE_MS);
+    this.sampler.unref();
   }
 }

@@ -33,4 +33,13 @@ export const feedMetrics = {
         labelNames: ['op'] as const,
       }),
   ),
+  deadLetters: metric(
+    'rankfeed_feed_fanout_dead_letters_total',
+    () =>
+      new Counter({
+        name: 'rankfeed_feed_fanout_dead_letters_total',
+        help: 'Fan-out jobs given up after FEED_FANOUT_MAX_ATTEMPTS deliveries (moved to the dead-letter stream), by operation',
+        labelNames: ['op'] as const,
+      }),
+  ),
 };

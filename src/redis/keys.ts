@@ -117,6 +117,14 @@ export class Keys {
     return `${this.prefix}:{feeds}:jobs`;
   }
 
+  /**
+   * Stream: fan-out jobs given up after FEED_FANOUT_MAX_ATTEMPTS deliveries (their fields plus
+   * `entry`, `attempts`, `reason`), capped near 10,000; the jobs' slot, so one script moves a job.
+   */
+  fanoutDeadLetters(): string {
+    return `${this.prefix}:{feeds}:dead`;
+  }
+
   /** Hash: a running fan-out job's progress (stream entry id → SSCAN cursor of the followers). */
   fanoutProgress(): string {
     return `${this.prefix}:{feeds}:progress`;

@@ -21,6 +21,8 @@ const SCRIPTS = {
   rfTakeToken: 'take-token.lua',
   rfSlideWindow: 'slide-window.lua',
   rfAddSession: 'add-session.lua',
+  rfDeadLetterJob: 'dead-letter-job.lua',
+  rfDropConsumer: 'drop-consumer.lua',
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -51,6 +53,8 @@ declare module 'ioredis' {
     rfTakeToken(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number[], Context>;
     rfSlideWindow(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number[], Context>;
     rfAddSession(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
+    rfDeadLetterJob(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string | null, Context>;
+    rfDropConsumer(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
   }
 }
 

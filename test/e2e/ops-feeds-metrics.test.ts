@@ -71,9 +71,11 @@ describe('fan-out metrics', () => {
     const writesBefore = await scraped(WRITES, { op: 'add' });
     for (let i = 0; i < JOBS; i += 1) await post(api, 'queued', { verb: `queued-${i}` });
     expect(await readAll(api, '/v1/players/queued-f0/feed')).toEqual([]);
+    // Every instance samples the backlog, the API-only one too: no worker runs yet.
+    await eventually(async () => (await scrapedValue(api.http, BACKLOG)) === JOBS);
 
-    // Writes wait on the server while the worker instance starts: its first turn samples the
-    // backlog (XLEN is a read), then its first claim or read of a job (writes) is held.
+    // Writes wait on the server while the worker instance starts: its sampler reads the backlog
+    // (XLEN is a read), while its first claim or read of a job (writes) is held.
     expect(await admin.call('CLIENT', 'PAUSE', '60000', 'WRITE')).toBe('OK');
     try {
       worker = await startApp({ name: 'ops_feeds_metrics', prefix: api.prefix, env: env() });
@@ -83,7 +85,7 @@ describe('fan-out metrics', () => {
       expect(await admin.call('CLIENT', 'UNPAUSE')).toBe('OK');
     }
 
-    // The gauge changes only when the worker samples again, after the last job was removed.
+    // The gauge changes only when it is sampled again, after the last job was removed.
     await eventually(async () => (await scrapedValue(worker!.http, BACKLOG)) === 0);
     expect(await scraped(`${LAG}_count`, { op: 'add' })).toBe(lagBefore + JOBS);
     expect(await scraped(WRITES, { op: 'add' })).toBe(writesBefore + JOBS * FOLLOWERS);
