@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config';
@@ -14,7 +20,6 @@ const READ_COUNT = 10;
 const ERROR_PAUSE_MS = 500;
 /** Readiness fails when the loop has not turned for this long (it turns at least every poll). */
 const STALL_MS = 15_000;
-const BACKLOG_SAMPLE_MS = 1000;
 /**
  * A consumer with nothing pending that has not read or claimed for this many claim-idle periods
  * is removed from the group (a live worker reads every POLL_MS; one removed anyway is recreated
@@ -33,7 +38,7 @@ const CONSUMER_EXPIRY_CLAIM_PERIODS = 10;
  * dead-letter stream. Claiming also removes the group's long-idle consumers with nothing pending.
  */
 @Injectable()
-export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
+export class FanoutWorker implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('FanoutWorker');
   readonly consumer = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private stopping = false;
@@ -50,7 +55,6 @@ export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.startSampler();
     if (!this.config.feeds.worker) return; // API-only instance (FEED_FANOUT_WORKER=false)
     this.health.addCheck('feeds', () =>
       this.loop && Date.now() - this.lastTurn < STALL_MS
@@ -196,21 +200,26 @@ export class FanoutWorker implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The backlog gauge, sampled once a second on every instance (API-only ones too) and apart from
-   * the worker's loop, so it keeps moving when no worker runs or one is stuck in a job: exactly
-   * when it matters. A failed sample leaves the last value.
+   * The backlog gauge, sampled at start and then every REDIS_INFO_INTERVAL_MS (with the INFO
+   * gauges) on every instance, API-only ones too, and apart from the worker's loop: it keeps
+   * moving when no worker runs or one is stuck in a job, exactly when it matters. A failed
+   * sample leaves the last value.
    */
-  private startSampler(): void {
+  async onApplicationBootstrap(): Promise<void> {
     let busy = false;
-    this.sampler = setInterval(() => {
+    const sample = async (): Promise<void> => {
       if (busy) return;
       busy = true;
-      this.queue
-        .backlog()
-        .then((n) => feedMetrics.backlog.set(n))
-        .catch(() => undefined)
-        .finally(() => (busy = false));
-    }, BACKLOG_SAMPLE_MS);
+      try {
+        feedMetrics.backlog.set(await this.queue.backlog());
+      } catch {
+        // Redis not answering: readiness says so; the gauge keeps its last value.
+      } finally {
+        busy = false;
+      }
+    };
+    await sample();
+    this.sampler = setInterval(() => void sample(), this.config.ops.redisInfoIntervalMs);
     this.sampler.unref();
   }
 }

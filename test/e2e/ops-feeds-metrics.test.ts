@@ -42,6 +42,7 @@ describe('fan-out metrics', () => {
     RATE_LIMIT_ENABLED: 'false',
     FEED_FANOUT_BATCH: '10',
     FEED_FANOUT_CLAIM_IDLE_MS: '200',
+    REDIS_INFO_INTERVAL_MS: '100', // also the backlog gauge's sampling interval
   });
   const followersOf = (author: string): string[] =>
     Array.from({ length: FOLLOWERS }, (_, i) => `${author}-f${i}`);

@@ -88,8 +88,8 @@ export async function countingCommands(
 
 /**
  * The app on its own private redis-server, so INFO commandstats count only this app's commands,
- * and a probe connection to read them. No fan-out worker: its polling would be counted too. No
- * rate limits: they charge a request (one script on the caller's own key) before its input is
+ * and a probe connection to read them. No fan-out worker: its polling would be counted too; nor
+ * the background sampling of INFO and the fan-out backlog after the start. No rate limits: they charge a request (one script on the caller's own key) before its input is
  * validated, so a flood of invalid requests is limited too; here only the request's own commands
  * are counted.
  */
@@ -100,7 +100,12 @@ export async function startCountingApp(
   const probe = new Redis(redis.url);
   const t = await startApp({
     name,
-    env: { REDIS_URL: redis.url, FEED_FANOUT_WORKER: 'false', RATE_LIMIT_ENABLED: 'false' },
+    env: {
+      REDIS_URL: redis.url,
+      FEED_FANOUT_WORKER: 'false',
+      RATE_LIMIT_ENABLED: 'false',
+      REDIS_INFO_INTERVAL_MS: '3600000',
+    },
   });
   return {
     t,
