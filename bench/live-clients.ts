@@ -7,7 +7,10 @@
  *   {cmd: 'measure', ms}   counts deliveries and latencies for ms, then answers a LiveSample
  * Latency: every submission carries its send time in `metadata.t` (ms, performance clock of the
  * epoch); a socket records `receipt − t` the first time an entry appears in its top-10 view. The
- * bare baseline stamps `t` at emit time in the same field.
+ * bare baseline stamps `t` at emit time in the same field. Service latencies are also kept per
+ * submission (`byT`), so the run can keep only the submissions that entered the view themselves:
+ * under `update: latest` an entry also appears when the ones above it drop out, carrying the `t`
+ * of a submission made up to seconds earlier, which is no submit→receipt time at all.
  */
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +32,8 @@ export interface LiveSample {
   bytes: number;
   sampledMessages: number;
   latencies: number[];
+  /** Service mode: [t, latencies of the sockets that saw that submission appear] pairs. */
+  byT: [number, number[]][];
   sockets: number;
   disconnects: number;
   cpuMs: number;
@@ -54,15 +59,22 @@ let bytes = 0;
 let sampledMessages = 0;
 let disconnects = 0;
 let hist = new Array<number>(HIST_BUCKETS).fill(0);
+let byT = new Map<number, number[]>();
 
 const record = (ms: number): void => {
   hist[Math.min(HIST_BUCKETS - 1, Math.max(0, Math.round(ms)))] += 1;
 };
 
-/** One socket's copy of the view and the entries it has already timed. */
+/**
+ * One socket's copy of the view. An entry is timed when it appears: its (player, t) was not in
+ * the view before this message. (A message moving entries to other positions lists them again;
+ * they are not new. An earlier version remembered timed entries in a set it cleared every 256
+ * entries, after which a whole-view message timed entries already shown, with their old `t`.)
+ */
 function track(socket: Socket, sample: boolean): void {
   let view: Entry[] = [];
-  const seen = new Set<string>();
+  let shown = new Set<string>();
+  const keyOf = (e: Entry): string => `${e.playerId}@${e.metadata?.t ?? ''}`;
   socket.on('board.updated', (u: Update) => {
     const at = now();
     if (measuring) {
@@ -76,25 +88,22 @@ function track(socket: Socket, sample: boolean): void {
       if (measuring && u.t !== undefined) record(at - u.t);
       return;
     }
-    const fresh: Entry[] = [];
     if (u.entries) {
       view = [...u.entries];
-      fresh.push(...u.entries);
     } else {
-      for (const c of u.changes ?? []) {
-        view[c.position] = c.entry;
-        fresh.push(c.entry);
-      }
+      for (const c of u.changes ?? []) view[c.position] = c.entry;
       view.length = u.size ?? view.length;
     }
-    for (const e of fresh) {
+    const before = shown;
+    shown = new Set(view.map(keyOf));
+    if (!measuring) return;
+    for (const e of view) {
       const t = e.metadata?.t;
-      if (t === undefined) continue;
-      const key = `${e.playerId}@${t}`;
-      if (seen.has(key)) continue;
-      if (seen.size > 256) seen.clear();
-      seen.add(key);
-      if (measuring) record(at - t);
+      if (t === undefined || before.has(keyOf(e))) continue;
+      record(at - t);
+      const list = byT.get(t);
+      if (list) list.push(Math.round(at - t));
+      else byT.set(t, [Math.round(at - t)]);
     }
   });
   socket.on('disconnect', () => {
@@ -143,6 +152,7 @@ async function measure(ms: number): Promise<LiveSample> {
   sampledMessages = 0;
   disconnects = 0;
   hist = new Array<number>(HIST_BUCKETS).fill(0);
+  byT = new Map();
   const cpu = process.cpuUsage();
   measuring = true;
   await new Promise((r) => setTimeout(r, ms));
@@ -154,6 +164,7 @@ async function measure(ms: number): Promise<LiveSample> {
     bytes,
     sampledMessages,
     latencies: hist,
+    byT: [...byT],
     sockets: sockets.filter((s) => s.connected).length,
     disconnects,
     cpuMs: (used.user + used.system) / 1000,

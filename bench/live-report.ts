@@ -5,10 +5,15 @@ export interface StepResult {
   subscribers: number;
   deliveriesPerSec: number;
   latencySamples: number;
-  /** Submit (service) or emit (bare) → receipt in the client process, ms. */
+  /**
+   * Submit (service) or emit (bare) → receipt in the client process, ms. Service: submissions
+   * whose response ranked them in the top half of the view; `appearances`: every entry that
+   * appeared.
+   */
   p50: number;
   p99: number;
   max: number;
+  appearances?: { samples: number; p50: number; p99: number };
   avgMessageBytes: number;
   connected: number;
   disconnects: number;
@@ -54,11 +59,11 @@ export interface MemoryResult {
 const f0 = (n: number): string =>
   Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—';
 
-/** Highest deliveries/s among the steps of one server whose p99 stayed ≤ 100 ms. */
-export function capacity(steps: StepResult[], server: StepResult['server']): number {
+/** Highest deliveries/s among the steps of one server whose p99 stayed ≤ `p99Ms`. */
+export function capacity(steps: StepResult[], server: StepResult['server'], p99Ms = 100): number {
   return Math.max(
     0,
-    ...steps.filter((s) => s.server === server && s.p99 <= 100).map((s) => s.deliveriesPerSec),
+    ...steps.filter((s) => s.server === server && s.p99 <= p99Ms).map((s) => s.deliveriesPerSec),
   );
 }
 
@@ -67,6 +72,7 @@ export function liveReport(
   memory: MemoryResult,
   targetN: number,
   payloadBytes: number,
+  tickMs: number,
 ): string {
   const header =
     '| server | subscribers | deliveries/s | p50 ms | p99 ms | max ms | latency samples | submits/s ok (dropped) | server CPU % (waiting for a CPU %) | fan-out ms per broadcast | clients CPU % | other CPU % | server RSS MiB |';
@@ -93,8 +99,23 @@ export function liveReport(
     '|--:|--:|--:|--:|--:|--:|--:|',
     ...inside,
   ].join('\n');
+  const appearances = steps
+    .filter((s) => s.appearances)
+    .map((s) => {
+      const a = s.appearances as NonNullable<StepResult['appearances']>;
+      return `| ${f0(s.subscribers)} | ${f0(s.latencySamples)} | ${s.p50} / ${s.p99} | ${f0(a.samples)} | ${a.p50} / ${a.p99} |`;
+    });
   const lines = [
     [header, rule, ...rows].join('\n'),
+    '',
+    'service latency samples: submissions that entered the view themselves (their response ranked',
+    'them in its top half; the rows above) vs every entry that appeared (under update: latest an',
+    "entry also appears when those above it drop out, carrying an older submission's time):",
+    [
+      '| subscribers | own submissions | p50 / p99 ms | every appearance | p50 / p99 ms |',
+      '|--:|--:|--:|--:|--:|',
+      ...appearances,
+    ].join('\n'),
     '',
     'inside the service (its /metrics over each window):',
     insideTable,
@@ -104,6 +125,10 @@ export function liveReport(
       ? `${target.p50 <= 70 && target.p99 <= 160 ? 'PASS' : 'FAIL'} latency at ${targetN} subscribers: p50 ${target.p50} ms (≤ 70), p99 ${target.p99} ms (≤ 160)`
       : `no step with ${targetN} subscribers`,
     `${ratio >= 1 ? 'PASS' : 'FAIL'} deliveries/s with p99 ≤ 100 ms: service ${f0(svcCap)}, bare ${f0(bareCap)} (${ratio.toFixed(2)}×, target ≥ 1.0×)`,
+    // A ticked service's submissions wait U(0, tick) for the next read: its p99 is ≥ ~tick + the
+    // broadcast, so the line above cannot pass at LIVE_TICK_MS=100. The same measure with the
+    // tick added to the bound (the service also ingests the submissions; the bare server does not):
+    `restated: deliveries/s with p99 ≤ ${tickMs} + 100 ms: service ${f0(capacity(steps, 'service', tickMs + 100))}; bare with p99 ≤ 100 ms: ${f0(bareCap)} (${(capacity(steps, 'service', tickMs + 100) / bareCap).toFixed(2)}×)`,
     `memory: ${perSocketKiB.toFixed(1)} KiB per idle subscribed socket (service RSS ${memory.rssBeforeMiB.toFixed(0)} → ${memory.rssAfterMiB.toFixed(0)} MiB at ${memory.sockets} sockets; clients in other processes)`,
   ];
   return lines.join('\n');

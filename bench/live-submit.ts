@@ -2,10 +2,13 @@
  * The live bench's submitter, its own process: POSTs scores at a steady rate over keep-alive
  * connections, each stamped with its send time in `metadata.t` (see live-clients.ts). argv[2] is a
  * JSON SubmitSpec. stdin commands (JSON lines): {cmd: 'rate', perSec} (0 stops), {cmd: 'stats'}
- * → {reply: 'stats', sent, ok, failed, skipped, cpuMs, responseMs}; skipped counts sends dropped
+ * → {reply: 'stats', sent, ok, failed, skipped, inFlight, cpuMs, responseMs, entered}; skipped counts sends dropped
  * because `maxInFlight` requests were already waiting (the service could not keep up);
  * responseMs is the histogram (1 ms buckets) of send → HTTP response of the ok submissions since
- * the previous `stats`, so the bench can tell time spent before the write from time after it.
+ * the previous `stats`, so the bench can tell time spent before the write from time after it;
+ * entered lists the `t` of the ok submissions since the previous `stats` whose response ranked
+ * them within `enteredRank` (they entered the watched top view themselves, high enough that the
+ * few submissions before the next tick cannot push them out of it again).
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +19,7 @@ export interface SubmitSpec {
   boardId: string;
   players: number;
   maxInFlight: number;
+  enteredRank: number;
 }
 
 const spec = JSON.parse(process.argv[2]) as SubmitSpec;
@@ -24,6 +28,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: spec.maxInFlight });
 const stats = { sent: 0, ok: 0, failed: 0, skipped: 0 };
 const RESPONSE_BUCKETS = 10_001;
 let responseMs = new Array<number>(RESPONSE_BUCKETS).fill(0);
+let entered: number[] = [];
 let inFlight = 0;
 let perSec = 0;
 let credit = 0;
@@ -38,10 +43,11 @@ function submit(): void {
   inFlight += 1;
   stats.sent += 1;
   const sentAt = performance.now();
+  const t = performance.timeOrigin + performance.now();
   const body = JSON.stringify({
     playerId: `p${Math.floor(Math.random() * spec.players)}`,
     score: Math.floor(Math.random() * 1_000_000),
-    metadata: { t: performance.timeOrigin + performance.now() },
+    metadata: { t },
   });
   const req = request(
     target,
@@ -51,7 +57,9 @@ function submit(): void {
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     },
     (res) => {
-      res.resume();
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => {
         inFlight -= 1;
         if (res.statusCode !== 200) {
@@ -59,6 +67,9 @@ function submit(): void {
           return;
         }
         stats.ok += 1;
+        const rank = (JSON.parse(text) as { periods: { all: { rank: number | null } } }).periods.all
+          .rank;
+        if (rank !== null && rank <= spec.enteredRank) entered.push(t);
         responseMs[Math.min(RESPONSE_BUCKETS - 1, Math.round(performance.now() - sentAt))] += 1;
       });
     },
@@ -89,7 +100,11 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   }
   if (cmd.cmd === 'exit') process.exit(0);
   const cpu = process.cpuUsage(cpuStart);
-  const reply = { reply: cmd.cmd, ...stats, cpuMs: (cpu.user + cpu.system) / 1000, responseMs };
-  if (cmd.cmd === 'stats') responseMs = new Array<number>(RESPONSE_BUCKETS).fill(0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const reply = { reply: cmd.cmd, ...stats, inFlight, cpuMs, responseMs, entered };
+  if (cmd.cmd === 'stats') {
+    responseMs = new Array<number>(RESPONSE_BUCKETS).fill(0);
+    entered = [];
+  }
   process.stdout.write(`${JSON.stringify(reply)}\n`);
 });
