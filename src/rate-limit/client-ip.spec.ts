@@ -34,7 +34,20 @@ describe('ipSubject', () => {
   it('names a client by its address, IPv4-mapped IPv6 as IPv4', () => {
     expect(ipSubject('127.0.0.1')).toBe('ip:127.0.0.1');
     expect(ipSubject('::ffff:127.0.0.1')).toBe('ip:127.0.0.1');
-    expect(ipSubject('2001:DB8::1')).toBe('ip:2001:db8::1');
+  });
+
+  it('names an IPv6 client by its /64, whatever the notation', () => {
+    expect(ipSubject('2001:DB8::1')).toBe('ip:2001:db8:0:0::/64');
+    expect(ipSubject('2001:db8:0:0:ffff:1:2:3')).toBe('ip:2001:db8:0:0::/64');
+    expect(ipSubject('2001:0db8:00aa:0001:0:0:0:1')).toBe('ip:2001:db8:aa:1::/64');
+    expect(ipSubject('2001:db8:aa:1::')).toBe('ip:2001:db8:aa:1::/64');
+    expect(ipSubject('::1')).toBe('ip:0:0:0:0::/64');
+    expect(ipSubject('::')).toBe('ip:0:0:0:0::/64');
+    expect(ipSubject('fe80::1%eth0')).toBe('ip:fe80:0:0:0::/64');
+    expect(ipSubject('64:ff9b::1.2.3.4')).toBe('ip:64:ff9b:0:0::/64');
+    expect(ipSubject('1:2:3:4:5:6:1.2.3.4')).toBe('ip:1:2:3:4::/64');
+    expect(ipSubject('2001:db8:aa:1:ffff::9')).toBe(ipSubject('2001:db8:aa:1::8'));
+    expect(ipSubject('2001:db8:aa:2::8')).not.toBe(ipSubject('2001:db8:aa:1::8'));
   });
 
   it('never lets text that is not an address into a key', () => {

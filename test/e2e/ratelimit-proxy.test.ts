@@ -47,6 +47,14 @@ describe('client IPs behind a trusted proxy', () => {
     expect((await t.http.get('/v1/boards/px/top')).status).toBe(200);
   });
 
+  it('limits an IPv6 client by its /64, so rotating addresses inside it does not help', async () => {
+    const as = (ip: string) => ({ 'x-forwarded-for': ip });
+    expect((await t.http.get('/v1/boards/px/top', as('2001:db8:7:1::1'))).status).toBe(200);
+    const sameNetwork = as('2001:db8:7:1:ffff:ffff:ffff:2');
+    expectApiError(await t.http.get('/v1/boards/px/top', sameNetwork), 429, 'RATE_LIMITED');
+    expect((await t.http.get('/v1/boards/px/top', as('2001:db8:7:2::1'))).status).toBe(200);
+  });
+
   it('counts open /live sockets per forwarded client', async () => {
     sockets.push(await connectAs(t.baseUrl, '203.0.113.1'));
     sockets.push(await connectAs(t.baseUrl, '203.0.113.2'));
