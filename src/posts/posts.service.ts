@@ -7,12 +7,14 @@ import { AppConfig } from '../config/app-config';
 import type { Post } from './post.types';
 import { PostsRepository } from './posts.repository';
 
+/** `k` names the list: a followers/following cursor also has `o` and `a`. */
 interface PostsCursor {
+  k: 'posts';
   o: string;
   a: string;
 }
 
-const isPostsCursor = cursorOf<PostsCursor>(['o', 'a']);
+const isPostsCursor = cursorOf<PostsCursor>(['k', 'o', 'a']);
 
 /**
  * A time-sortable id: 9 base-36 digits of the epoch ms (sortable until the year 5188), then
@@ -52,6 +54,8 @@ export class PostsService {
     let after: string | null = null;
     if (cursor) {
       const c = this.cursors.decode(cursor, isPostsCursor);
+      if (c.k !== 'posts')
+        throw new DomainError('INVALID_CURSOR', 'cursor belongs to another list');
       if (c.o !== playerId)
         throw new DomainError('INVALID_CURSOR', 'cursor belongs to another player');
       after = c.a;
@@ -63,7 +67,7 @@ export class PostsService {
     const posts = rows.slice(0, limit);
     const nextCursor =
       rows.length > limit
-        ? this.cursors.encode({ o: playerId, a: posts[posts.length - 1].id })
+        ? this.cursors.encode({ k: 'posts', o: playerId, a: posts[posts.length - 1].id })
         : null;
     return { posts, nextCursor };
   }

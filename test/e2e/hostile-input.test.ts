@@ -378,6 +378,14 @@ describe('hostile input', () => {
     );
   });
 
+  it('rejects a following cursor replayed on the same player’s posts (both carry o and a)', async () => {
+    const following = await t.http.get('/v1/players/fan/following?limit=1');
+    expect(following.status).toBe(200);
+    const cursor = encodeURIComponent(following.body.nextCursor as string);
+    const res = await t.http.get(`/v1/players/fan/posts?limit=1&cursor=${cursor}`);
+    expectApiError(res, 400, 'INVALID_CURSOR', [t.prefix]);
+  });
+
   describe('/live: malformed socket.io and engine.io packets', () => {
     let liveApp: LoggedApp;
 
