@@ -67,6 +67,29 @@ describe('health and docs', () => {
     expect(doc.paths['/v1/boards/{boardId}/scores'].post.security).toEqual([{ apiKey: [] }]);
   });
 
+  it('documents the answers every API operation can give: 400, 401/403, 429 and 503', async () => {
+    const doc = (await t.http.get('/docs/openapi.json')).body;
+    const submit = doc.paths['/v1/boards/{boardId}/scores'].post.responses;
+    expect(Object.keys(submit)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '429', '503']),
+    );
+    expect(Object.keys(submit['429'].headers)).toEqual(
+      expect.arrayContaining([
+        'Retry-After',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+      ]),
+    );
+    expect(Object.keys(submit['503'].headers)).toEqual(['Retry-After']);
+    expect(submit['429'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
+    expect(doc.components.schemas.Error.required).toEqual(['error']);
+    // Probes are never limited and answer without credentials.
+    expect(Object.keys(doc.paths['/health/ready']?.get?.responses ?? {})).not.toContain('429');
+  });
+
   it('documents the id pattern on path parameters', async () => {
     const doc = (await t.http.get('/docs/openapi.json')).body;
     const params = doc.paths['/v1/boards/{boardId}/players/{playerId}'].get.parameters;
