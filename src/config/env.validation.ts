@@ -3,7 +3,9 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
+  IsPositive,
   IsString,
   Matches,
   Max,
@@ -16,6 +18,8 @@ const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+const toDecimal = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 
 /** Every environment variable the service reads (API.md §9). Nothing else reads process.env. */
 export class EnvironmentVariables {
@@ -95,9 +99,10 @@ export class EnvironmentVariables {
   @Min(1)
   RATE_LIMIT_WRITE_BURST: number = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  /** Tokens per second; fractions allowed (`0.5`: one write every 2 s once the burst is spent). */
+  @Transform(toDecimal)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
   RATE_LIMIT_WRITE_RATE: number = 500;
 
   @Transform(toInt)
