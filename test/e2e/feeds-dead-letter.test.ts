@@ -10,7 +10,7 @@ import { startApp, TestApp } from '../support/app';
 import { LoggedApp, startLoggedApp } from '../support/logged-app';
 import { scrapedValue } from '../support/prometheus-text';
 import { connectCluster, connectStandalone, deleteByPrefix } from '../support/test-redis';
-import { eventually, newestFirst, post } from './feeds-support';
+import { eventually, newestFirst, post, seedFollowers } from './feeds-support';
 
 const MAX_ATTEMPTS = 3;
 const DEAD_LETTERS = 'rankfeed_feed_fanout_dead_letters_total';
@@ -327,10 +327,7 @@ describe('fan-out paused by a shutdown', () => {
   it('does not count a delivery that ended in a pause for shutdown', async () => {
     const keys = new Keys(first.prefix);
     const followers = Array.from({ length: FOLLOWERS }, (_, i) => `p${i}`);
-    const seed = redis.pipeline();
-    seed.sadd(keys.followers('host'), ...followers);
-    for (const f of followers) seed.sadd(keys.following(f), 'host');
-    await seed.exec();
+    await seedFollowers(redis, keys, 'host', followers);
 
     const a = await post(first, 'host', { verb: 'announced' });
     await eventually(async () => (await redis.hlen(keys.fanoutProgress())) > 0, 4000);

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { Keys } from '../../src/redis/keys';
 import { startApp, TestApp } from '../support/app';
 import { connectStandalone, deleteByPrefix } from '../support/test-redis';
-import { eventually, post } from './feeds-support';
+import { eventually, post, seedFollowers } from './feeds-support';
 
 const FOLLOWERS = 3000;
 const env = { FEED_FANOUT_BATCH: '3', FEED_FANOUT_CLAIM_IDLE_MS: '100' };
@@ -25,12 +25,7 @@ describe('fan-out across a restart', () => {
   it('resumes a job left pending by a closed instance and reaches every follower', async () => {
     const keys = new Keys(first.prefix);
     const followers = Array.from({ length: FOLLOWERS }, (_, i) => `r${i}`);
-    // The graph is seeded directly (both sides, as the social module writes them): the follow
-    // API is covered by the social tests, and 3,000 follow requests would only add time here.
-    const seed = redis.pipeline();
-    seed.sadd(keys.followers('host'), ...followers);
-    for (const f of followers) seed.sadd(keys.following(f), 'host');
-    await seed.exec();
+    await seedFollowers(redis, keys, 'host', followers);
 
     const a = await post(first, 'host', { verb: 'announced' });
     await eventually(async () => (await redis.hlen(keys.fanoutProgress())) > 0, 4000);
