@@ -38,6 +38,11 @@ export class SessionsRepository {
     return json === null ? null : (JSON.parse(json) as StoredSession);
   }
 
+  /** Milliseconds the session has left; 0 once it has ended. */
+  async remainingMs(id: string): Promise<number> {
+    return Math.max(0, await this.redis.pttl(this.keys.session(id)));
+  }
+
   /** Extends a live session to `nowMs + ttl`; false when it has already ended. */
   async extend(id: string, playerId: string, ttlMs: number, nowMs: number): Promise<boolean> {
     const alive = await this.redis.pexpire(this.keys.session(id), ttlMs);

@@ -67,6 +67,11 @@ export class SessionsService {
     return session ? { kind: 'player', playerId: session.playerId, sessionId } : null;
   }
 
+  /** Milliseconds a session has left (0 once ended or expired): live sockets watch their own. */
+  remainingMs(sessionId: string): Promise<number> {
+    return this.sessions.remainingMs(sessionId);
+  }
+
   /** Restarts the session's lifetime from now. */
   async refresh(principal: Principal): Promise<{ expiresAt: string }> {
     const me = this.player(principal);

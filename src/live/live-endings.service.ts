@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { Socket } from 'socket.io';
 import type { Principal } from '../auth/principal';
 import { SessionsService } from '../auth/sessions.service';
 import { BoardsService } from '../leaderboards/boards.service';
@@ -19,6 +20,10 @@ const sessionOver: EndReason = {
   code: 'UNAUTHENTICATED',
   message: 'the session of this connection has ended: connect again with a new token',
 };
+/** When Redis did not answer the expiry check: look again this much later. */
+const EXPIRY_RETRY_MS = 5000;
+/** Longest a timer may wait (setTimeout's limit is 2^31 - 1 ms); a longer lifetime is re-checked. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Ends, on every instance, what a change made elsewhere invalidated: a deleted board's
@@ -28,6 +33,8 @@ const sessionOver: EndReason = {
  * Each ended subscription is told `subscription.ended` {subscription, reason} once, with the code
  * a new subscribe would answer; a socket whose session ended is told `session.ended` {reason} and
  * disconnected. Pub/sub is at-most-once: the ticker also ends the views of a board it finds gone.
+ * A session that simply expires publishes nothing: each player socket has a timer at its
+ * session's expiry, which looks again (a refresh moves it) and ends the socket if it is over.
  */
 @Injectable()
 export class LiveEndings implements OnModuleInit {
@@ -77,20 +84,56 @@ export class LiveEndings implements OnModuleInit {
     liveMetrics.bytes.inc(bytes);
   }
 
+  /**
+   * Ends a player socket when its session expires: one timer per socket, set to the lifetime the
+   * session has left (one PTTL). When it fires it looks again, since a refresh may have moved the
+   * expiry, and ends the socket only if the session is over.
+   */
+  watchExpiry(socket: Socket): void {
+    const principal = socketData(socket)?.principal;
+    if (principal?.kind !== 'player') return;
+    let timer: NodeJS.Timeout | null = null;
+    const check = async (): Promise<void> => {
+      if (!socket.connected) return;
+      let left: number;
+      try {
+        left = await this.sessions.remainingMs(principal.sessionId);
+      } catch {
+        return schedule(EXPIRY_RETRY_MS);
+      }
+      if (left > 0) return schedule(left);
+      this.endSockets([socket]);
+    };
+    const schedule = (ms: number): void => {
+      if (!socket.connected) return;
+      timer = setTimeout(() => void check(), Math.min(ms, MAX_TIMER_MS));
+      timer.unref();
+    };
+    socket.once('disconnect', () => {
+      if (timer) clearTimeout(timer);
+    });
+    void check();
+  }
+
   private endSessions(sessionIds: Set<string>): void {
-    let dropped = 0;
-    const msg: SessionEnded = { reason: sessionOver };
-    for (const socket of this.hub.namespace?.sockets.values() ?? []) {
+    const ended = [...(this.hub.namespace?.sockets.values() ?? [])].filter((socket) => {
       const principal = socketData(socket)?.principal;
-      if (principal?.kind !== 'player' || !sessionIds.has(principal.sessionId)) continue;
+      return principal?.kind === 'player' && sessionIds.has(principal.sessionId);
+    });
+    this.endSockets(ended);
+  }
+
+  /** `session.ended`, then a server-side disconnect, for each socket. */
+  private endSockets(sockets: Socket[]): void {
+    if (sockets.length === 0) return;
+    const msg: SessionEnded = { reason: sessionOver };
+    for (const socket of sockets) {
       socket.emit('session.ended', msg);
       socket.disconnect(true);
-      dropped += 1;
     }
-    if (dropped === 0) return;
-    liveMetrics.messages.inc({ event: 'session.ended' }, dropped);
-    liveMetrics.bytes.inc(JSON.stringify(msg).length * dropped);
-    this.logger.log(`disconnected ${dropped} socket(s) whose session ended`);
+    liveMetrics.messages.inc({ event: 'session.ended' }, sockets.length);
+    liveMetrics.bytes.inc(JSON.stringify(msg).length * sockets.length);
+    this.logger.log(`disconnected ${sockets.length} socket(s) whose session ended`);
   }
 
   private async publish(msg: LiveControl): Promise<void> {

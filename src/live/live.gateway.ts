@@ -14,6 +14,7 @@ import { ApiValidationPipe } from '../common/validation';
 import { AppConfig } from '../config/app-config';
 import { rateLimitMetrics } from '../rate-limit/rate-limit.metrics';
 import { LiveAuthService } from './live-auth.service';
+import { LiveEndings } from './live-endings.service';
 import { FeedSubscribeDto, LiveFeeds } from './live-feeds';
 import { ackError, LiveExceptionFilter } from './live-exception.filter';
 import { LiveHub, SocketData } from './live-hub';
@@ -35,6 +36,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly hub: LiveHub,
     private readonly live: LiveService,
     private readonly feeds: LiveFeeds,
+    private readonly endings: LiveEndings,
     private readonly config: AppConfig,
   ) {}
 
@@ -62,6 +64,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /** Inbound events per socket: a burst of LIVE_EVENTS_BURST, then LIVE_EVENTS_RATE per second. */
   handleConnection(socket: Socket): void {
     liveMetrics.sockets.inc();
+    this.endings.watchExpiry(socket);
     if (!this.config.rateLimit.enabled) return;
     const { eventsBurst, eventsRate } = this.config.live;
     const bucket = new TokenBucket(eventsBurst, eventsRate, Date.now());

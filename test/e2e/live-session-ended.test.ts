@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { Http, startApp, TestApp } from '../support/app';
 import { connectError, connectLive, emitAck, waitFor } from '../support/live-client';
+import { Keys } from '../../src/redis/keys';
 import { connectStandalone, deleteByPrefix } from '../support/test-redis';
 
 const ADMIN = 'sessend-admin-1';
@@ -132,5 +133,34 @@ describe('live sockets of ended sessions', () => {
     await waitFor('the socket of the evicted session dropped', () => dropped(w));
     expectDropped(w);
     await expectConnected(stays);
+  });
+  /** Leaves `playerId`'s only session `ms` to live, as if it had been minted long ago. */
+  async function shortenSession(playerId: string, ms: number): Promise<void> {
+    const redis = connectStandalone();
+    const keys = new Keys(a.prefix);
+    const [id] = await redis.zrange(keys.playerSessions(playerId), 0, -1);
+    expect(await redis.pexpire(keys.session(id), ms)).toBe(1);
+    await redis.quit();
+  }
+
+  it('drops the socket of a session that expires, though nothing announced it', async () => {
+    const token = await mint('fay');
+    await shortenSession('fay', 1500);
+    const w = await watch(b, token);
+    await waitFor('the socket of the expired session dropped', () => dropped(w));
+    expectDropped(w);
+    expect((await connectError(a.baseUrl, { token })).data).toEqual({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('keeps the socket of a session refreshed before it expired', async () => {
+    const token = await mint('gus');
+    await shortenSession('gus', 1500);
+    const w = await watch(a, token);
+    const bearer = b.http.withHeaders({ authorization: `Bearer ${token}` });
+    expect((await bearer.post('/v1/sessions/refresh', {})).status).toBe(200);
+    // Past the lifetime it had when the socket connected: its timer has fired and looked again.
+    const connectedUntil = Date.now() + 2500;
+    await waitFor('the old expiry to pass', () => Date.now() > connectedUntil);
+    await expectConnected(w);
   });
 });
