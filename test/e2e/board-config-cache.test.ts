@@ -1,20 +1,20 @@
-import { startApp, TestApp } from '../support/app';
+import { AppPair, startPair, TestApp } from '../support/app';
 
 /**
  * Hot paths reuse a board's configuration for up to a second; what must be fresh (existence,
  * content version) comes from Redis with the read itself. Two instances share one namespace.
  */
 describe('board configuration cache across instances', () => {
+  let pair: AppPair;
   let a: TestApp;
   let b: TestApp;
 
   beforeAll(async () => {
-    a = await startApp({ name: 'cfgcache' });
-    b = await startApp({ name: 'cfgcache', prefix: a.prefix });
+    pair = await startPair('cfgcache');
+    ({ a, b } = pair);
   });
   afterAll(async () => {
-    await b.close();
-    await a.close();
+    await pair.close();
   });
 
   it('answers BOARD_NOT_FOUND on an instance that cached a board another instance deleted', async () => {

@@ -1,8 +1,8 @@
 import type { Socket } from 'socket.io-client';
 import { Keys } from '../../src/redis/keys';
-import { Http, startApp, TestApp } from '../support/app';
+import { AppPair, Http, startPair, TestApp } from '../support/app';
 import { connectLive, emitAck, LiveView, waitFor } from '../support/live-client';
-import { connectStandalone, deleteByPrefix } from '../support/test-redis';
+import { connectStandalone } from '../support/test-redis';
 
 const ADMIN = 'ended-admin-1';
 const READER = 'ended-reader-1';
@@ -25,6 +25,7 @@ interface Watched {
  * making a public board private ends the anonymous ones, on every instance, once per subscription.
  */
 describe('live subscriptions ended by board changes', () => {
+  let pair: AppPair;
   let a: TestApp;
   let b: TestApp;
   let adminA: Http;
@@ -32,17 +33,13 @@ describe('live subscriptions ended by board changes', () => {
 
   beforeAll(async () => {
     const env = { RANKFEED_API_KEYS: KEYS, LIVE_TICK_MS: '20' };
-    a = await startApp({ name: 'live_board_ended', env });
-    b = await startApp({ name: 'live_board_ended', prefix: a.prefix, env });
+    pair = await startPair('live_board_ended', env);
+    ({ a, b } = pair);
     adminA = a.http.withHeaders({ 'x-api-key': ADMIN });
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await b.close();
-    await a.close();
-    const redis = connectStandalone();
-    await deleteByPrefix(redis, a.prefix);
-    await redis.quit();
+    await pair.close();
   });
 
   async function watch(t: TestApp, token?: string): Promise<Watched> {

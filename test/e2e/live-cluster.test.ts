@@ -2,7 +2,7 @@ import { Cluster, Redis } from 'ioredis';
 import type { Socket } from 'socket.io-client';
 import type { RedisClient } from '../../src/redis/redis-connections';
 import { REDIS_SUBSCRIBER } from '../../src/redis/redis.tokens';
-import { startApp, TestApp } from '../support/app';
+import { AppPair, startApp, startPair, TestApp } from '../support/app';
 import { connectLive, emitAck, LiveView, waitFor } from '../support/live-client';
 import { freePort } from '../support/redis-process';
 import { connectCluster, deleteByPrefix } from '../support/test-redis';
@@ -14,6 +14,7 @@ import { followAll, post } from './feeds-support';
  * subscriber of every instance, wherever that subscriber is connected.
  */
 describe('live on Redis Cluster with two instances', () => {
+  let pair: AppPair;
   let a: TestApp;
   let b: TestApp;
   let cluster: Cluster;
@@ -21,14 +22,14 @@ describe('live on Redis Cluster with two instances', () => {
 
   beforeAll(async () => {
     const env = { REDIS_CLUSTER_NODES: process.env.TEST_REDIS_CLUSTER_NODES, LIVE_TICK_MS: '20' };
-    a = await startApp({ name: 'live_cluster', env });
-    b = await startApp({ name: 'live_cluster', prefix: a.prefix, env });
+    pair = await startPair('live_cluster', env);
+    ({ a, b } = pair);
     cluster = connectCluster();
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await b.close();
-    await a.close();
+    await pair.close();
+    // close() leaves keys alone on a Cluster: this file cleans its prefix.
     await deleteByPrefix(cluster, a.prefix);
     await cluster.quit();
   });

@@ -1,24 +1,20 @@
 import type { Socket } from 'socket.io-client';
-import { startApp, TestApp } from '../support/app';
+import { AppPair, startPair, TestApp } from '../support/app';
 import { connectLive, LiveView, waitFor } from '../support/live-client';
-import { connectStandalone, deleteByPrefix } from '../support/test-redis';
 
 describe('live across two instances on one Redis', () => {
+  let pair: AppPair;
   let a: TestApp;
   let b: TestApp;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    a = await startApp({ name: 'live_two', env: { LIVE_TICK_MS: '20' } });
-    b = await startApp({ name: 'live_two', prefix: a.prefix, env: { LIVE_TICK_MS: '20' } });
+    pair = await startPair('live_two', { LIVE_TICK_MS: '20' });
+    ({ a, b } = pair);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await b.close();
-    await a.close();
-    const redis = connectStandalone();
-    await deleteByPrefix(redis, a.prefix);
-    await redis.quit();
+    await pair.close();
   });
 
   async function viewOn(t: TestApp, request: Record<string, unknown>): Promise<LiveView> {

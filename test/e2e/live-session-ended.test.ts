@@ -1,8 +1,8 @@
 import type { Socket } from 'socket.io-client';
-import { Http, startApp, TestApp } from '../support/app';
+import { AppPair, Http, startPair, TestApp } from '../support/app';
 import { connectError, connectLive, emitAck, waitFor } from '../support/live-client';
 import { Keys } from '../../src/redis/keys';
-import { connectStandalone, deleteByPrefix } from '../support/test-redis';
+import { connectStandalone } from '../support/test-redis';
 
 const ADMIN = 'sessend-admin-1';
 const MINTER = 'sessend-minter-1';
@@ -27,6 +27,7 @@ const SESSION_ENDED = {
  * session ends: `session.ended` {reason}, then a server-side disconnect.
  */
 describe('live sockets of ended sessions', () => {
+  let pair: AppPair;
   let a: TestApp;
   let b: TestApp;
   let minter: Http;
@@ -34,19 +35,15 @@ describe('live sockets of ended sessions', () => {
 
   beforeAll(async () => {
     const env = { RANKFEED_API_KEYS: KEYS, SESSIONS_PER_PLAYER: '2', LIVE_TICK_MS: '20' };
-    a = await startApp({ name: 'live_session_ended', env });
-    b = await startApp({ name: 'live_session_ended', prefix: a.prefix, env });
+    pair = await startPair('live_session_ended', env);
+    ({ a, b } = pair);
     minter = a.http.withHeaders({ 'x-api-key': MINTER });
     const admin = a.http.withHeaders({ 'x-api-key': ADMIN });
     expect((await admin.put('/v1/boards/watched', {})).status).toBe(201);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await b.close();
-    await a.close();
-    const redis = connectStandalone();
-    await deleteByPrefix(redis, a.prefix);
-    await redis.quit();
+    await pair.close();
   });
 
   async function mint(playerId: string): Promise<string> {

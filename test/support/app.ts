@@ -127,3 +127,24 @@ export async function startApp(opts: StartOptions): Promise<TestApp> {
     },
   };
 }
+
+export interface AppPair {
+  a: TestApp;
+  b: TestApp;
+  /** Closes both; `a` last, which removes the shared namespace's keys (standalone Redis). */
+  close(): Promise<void>;
+}
+
+/** Two instances of the app on one namespace: what one writes, the other must see. */
+export async function startPair(name: string, env: StartOptions['env'] = {}): Promise<AppPair> {
+  const a = await startApp({ name, env });
+  const b = await startApp({ name, prefix: a.prefix, env });
+  return {
+    a,
+    b,
+    async close() {
+      await b.close();
+      await a.close();
+    },
+  };
+}
