@@ -114,7 +114,7 @@ export class FanoutWorker implements OnModuleInit, OnApplicationBootstrap, OnMod
       if (d.job && d.deliveries > maxAttempts) {
         const attempts = d.deliveries - 1;
         const reason = `not completed in ${attempts} deliveries (worker died)`;
-        await this.deadLetter(d.entryId, d.job, attempts, reason);
+        await this.deadLetter(d.entryId, jobLabel(d.job), attempts, reason);
       } else runnable.push(d);
     }
     await this.dropIdleConsumers(claimIdleMs * CONSUMER_EXPIRY_CLAIM_PERIODS);
@@ -131,7 +131,7 @@ export class FanoutWorker implements OnModuleInit, OnApplicationBootstrap, OnMod
     } catch (error) {
       const { maxAttempts } = this.config.feeds;
       if (d.job && d.deliveries >= maxAttempts) {
-        await this.deadLetter(d.entryId, d.job, d.deliveries, String(error));
+        await this.deadLetter(d.entryId, jobLabel(d.job), d.deliveries, String(error));
         return;
       }
       this.logger.warn(
@@ -144,7 +144,7 @@ export class FanoutWorker implements OnModuleInit, OnApplicationBootstrap, OnMod
   /** Moves the job to the dead-letter stream; if that fails, it stays pending (claimed again). */
   private async deadLetter(
     entryId: string,
-    job: FanoutJob,
+    job: { op: string; what: string },
     attempts: number,
     reason: string,
   ): Promise<void> {
@@ -158,7 +158,7 @@ export class FanoutWorker implements OnModuleInit, OnApplicationBootstrap, OnMod
     if (dead === null) return; // completed or claimed by another consumer meanwhile
     feedMetrics.deadLetters.inc({ op: job.op });
     this.logger.warn(
-      `fan-out job ${entryId} (${job.op} ${job.actor}/${job.id}) moved to the dead-letter ` +
+      `fan-out job ${entryId} (${job.what}) moved to the dead-letter ` +
         `stream as ${dead} after ${attempts} deliveries: ${reason}`,
     );
   }
@@ -179,7 +179,9 @@ export class FanoutWorker implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   private async handle({ entryId, job, deliveries }: DeliveredJob): Promise<void> {
     if (!job) {
-      await this.queue.complete(entryId); // malformed: nothing to do, never retried
+      // Nothing could run it, ever: kept for an operator to look at instead of vanishing.
+      const reason = 'malformed job: needs op (add or remove), actor and id';
+      await this.deadLetter(entryId, { op: 'malformed', what: 'malformed' }, deliveries, reason);
       return;
     }
     const start = (await this.queue.progress(entryId)) ?? '0';
@@ -222,4 +224,9 @@ export class FanoutWorker implements OnModuleInit, OnApplicationBootstrap, OnMod
     this.sampler = setInterval(() => void sample(), this.config.ops.redisInfoIntervalMs);
     this.sampler.unref();
   }
+}
+
+/** A job as the dead-letter metric (`op` label) and log line name it. */
+function jobLabel(job: FanoutJob): { op: string; what: string } {
+  return { op: job.op, what: `${job.op} ${job.actor}/${job.id}` };
 }

@@ -38,7 +38,7 @@ export const feedMetrics = {
     () =>
       new Counter({
         name: 'rankfeed_feed_fanout_dead_letters_total',
-        help: 'Fan-out jobs given up after FEED_FANOUT_MAX_ATTEMPTS deliveries (moved to the dead-letter stream), by operation',
+        help: 'Fan-out jobs given up after FEED_FANOUT_MAX_ATTEMPTS deliveries, or malformed (op="malformed"), moved to the dead-letter stream, by operation',
         labelNames: ['op'] as const,
       }),
   ),

@@ -159,6 +159,24 @@ describe('fan-out retries and the dead-letter stream', () => {
     expect(feed.body.activities).toEqual(newestFirst(behind));
   });
 
+  it('dead-letters a malformed job on its first delivery instead of dropping it', async () => {
+    const malformed = () => scrapedValue(t.http, DEAD_LETTERS, { op: 'malformed' });
+    const before = await malformed();
+    const entryId = await redis.xadd(keys.fanoutJobs(), '*', 'op', 'explode', 'actor', 'someone');
+
+    await eventually(async () => (await deadLetterOf(entryId!)) !== undefined);
+    expect(await deadLetterOf(entryId!)).toEqual({
+      op: 'explode',
+      actor: 'someone',
+      entry: entryId,
+      attempts: '1',
+      reason: 'malformed job: needs op (add or remove), actor and id',
+    });
+    expect(await inJobStream(entryId!)).toBe(false);
+    expect(await pendingIds()).not.toContain(entryId);
+    expect(await malformed()).toBe(before + 1);
+  });
+
   it('runs the jobs claimed in one batch behind a failing job', async () => {
     const before = await deadCount();
     const h1 = await post(t, 'healthy', { verb: 'three' });
