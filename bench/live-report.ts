@@ -129,7 +129,9 @@ export function liveReport(
     // broadcast, so the line above cannot pass at LIVE_TICK_MS=100. The same measure with the
     // tick added to the bound (the service also ingests the submissions; the bare server does not):
     `restated: deliveries/s with p99 ≤ ${tickMs} + 100 ms: service ${f0(capacity(steps, 'service', tickMs + 100))}; bare with p99 ≤ 100 ms: ${f0(bareCap)} (${(capacity(steps, 'service', tickMs + 100) / bareCap).toFixed(2)}×)`,
-    `memory: ${perSocketKiB.toFixed(1)} KiB per idle subscribed socket (service RSS ${memory.rssBeforeMiB.toFixed(0)} → ${memory.rssAfterMiB.toFixed(0)} MiB at ${memory.sockets} sockets; clients in other processes)`,
+    memory.sockets > 0
+      ? `memory: ${perSocketKiB.toFixed(1)} KiB per idle subscribed socket (service RSS ${memory.rssBeforeMiB.toFixed(0)} → ${memory.rssAfterMiB.toFixed(0)} MiB at ${memory.sockets} sockets; clients in other processes)`
+      : 'memory: not measured (LIVE_MEMORY_SOCKETS=0)',
   ];
   return lines.join('\n');
 }

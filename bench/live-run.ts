@@ -281,10 +281,12 @@ async function main(): Promise<void> {
     await sleep(3000);
     const rss1 = procStats(svcPid).rssMiB;
     const memory = { sockets: opts.memorySockets, rssBeforeMiB: rss0, rssAfterMiB: rss1 };
-    console.log(
-      `memory: service RSS ${rss0.toFixed(1)} → ${rss1.toFixed(1)} MiB with ${opts.memorySockets} idle subscribed sockets: ` +
-        `${(((rss1 - rss0) * 1024 * 1024) / opts.memorySockets / 1024).toFixed(1)} KiB/socket`,
-    );
+    if (opts.memorySockets > 0) {
+      console.log(
+        `memory: service RSS ${rss0.toFixed(1)} → ${rss1.toFixed(1)} MiB with ${opts.memorySockets} idle subscribed sockets: ` +
+          `${(((rss1 - rss0) * 1024 * 1024) / opts.memorySockets / 1024).toFixed(1)} KiB/socket`,
+      );
+    }
 
     // 2. The service: steps of subscribers while submissions run.
     const steps: StepResult[] = [];
