@@ -81,8 +81,8 @@ export class FanoutProcessor {
         this.config.feeds.fanoutBatch,
       );
       if (ids.length > 0) {
-        await this.repo.removeFromFeeds(ids, [member]);
-        feedMetrics.writes.inc({ op: 'remove' }, ids.length);
+        const removed = await this.repo.removeFromFeeds(ids, [member]);
+        feedMetrics.writes.inc({ op: 'remove' }, removed);
         await this.repo.publish({ kind: 'removed', playerIds: ids, activityId: job.id });
       }
       cursor = next;

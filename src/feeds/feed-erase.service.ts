@@ -29,10 +29,14 @@ export class FeedEraseService {
         cursor,
         this.config.feeds.fanoutBatch,
       );
+      let removed = 0;
       for (let i = 0; i < members.length; i += MEMBERS_PER_ZREM) {
-        await this.repo.removeFromFeeds(followers, members.slice(i, i + MEMBERS_PER_ZREM));
+        removed += await this.repo.removeFromFeeds(
+          followers,
+          members.slice(i, i + MEMBERS_PER_ZREM),
+        );
       }
-      feedMetrics.writes.inc({ op: 'remove' }, followers.length * members.length);
+      feedMetrics.writes.inc({ op: 'remove' }, removed);
       cursor = next;
     } while (cursor !== '0');
     for (const b of bodies)

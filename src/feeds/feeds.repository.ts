@@ -170,9 +170,12 @@ export class FeedsRepository {
   }
 
   /** Removes members (`<id>:<actor>`) from each player's feed, one ZREM per feed. */
-  async removeFromFeeds(playerIds: string[], members: string[]): Promise<void> {
-    if (members.length === 0) return;
-    await Promise.all(playerIds.map((p) => this.redis.zrem(this.keys.homeFeed(p), ...members)));
+  async removeFromFeeds(playerIds: string[], members: string[]): Promise<number> {
+    if (members.length === 0) return 0;
+    const removed = await Promise.all(
+      playerIds.map((p) => this.redis.zrem(this.keys.homeFeed(p), ...members)),
+    );
+    return removed.reduce((sum, n) => sum + n, 0);
   }
 
   /** Newest `n` rows of the author's stream within the retention. */

@@ -35,10 +35,11 @@ export class FollowFeedsService {
   /** Removes every activity of the former followee from the follower's feed. */
   async unfollowed(followerId: string, targetId: string): Promise<void> {
     const ids = await this.repo.allStreamIds(targetId);
+    let removed = 0;
     for (let i = 0; i < ids.length; i += 1000) {
       const members = ids.slice(i, i + 1000).map((id) => feedMember(id, targetId));
-      await this.repo.removeFromFeeds([followerId], members);
+      removed += await this.repo.removeFromFeeds([followerId], members);
     }
-    feedMetrics.writes.inc({ op: 'remove' }, ids.length);
+    feedMetrics.writes.inc({ op: 'remove' }, removed);
   }
 }
