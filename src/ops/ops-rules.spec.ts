@@ -44,6 +44,12 @@ describe('INFO parsing', () => {
     });
   });
 
+  it('sums maxmemory over masters only when every master has a limit', () => {
+    const limited = info({ maxmemory: 1000 });
+    expect(statsFromInfo([limited, info({ maxmemory: 3000 })]).maxMemory).toBe(4000);
+    expect(statsFromInfo([limited, info({ maxmemory: 0 })]).maxMemory).toBe(0);
+  });
+
   it('reports a hit rate of 0 before any lookup', () => {
     expect(statsFromInfo([info({ keyspace_hits: 0, keyspace_misses: 0 })]).hitRate).toBe(0);
   });

@@ -106,7 +106,7 @@ describe('operations on Redis Cluster', () => {
       expect(stats.usedMemory).toBeGreaterThan(Math.max(...field(after, 'used_memory')));
     });
 
-    it('sums maxmemory of every master into rankfeed_redis_maxmemory_bytes', async () => {
+    it('sums maxmemory of every master into rankfeed_redis_maxmemory_bytes, 0 when one has none', async () => {
       await Promise.all(
         masters.map((node, i) => node.config('SET', 'maxmemory', String((i + 1) * 100 * MiB))),
       );
@@ -116,6 +116,11 @@ describe('operations on Redis Cluster', () => {
           async () => (await scrapedValue(t.http, 'rankfeed_redis_maxmemory_bytes')) === 600 * MiB,
         );
         expect(await scrapedValue(t.http, 'rankfeed_redis_up')).toBe(1);
+        // One master without a limit: the store as a whole has none (0), not 300 MiB.
+        await masters[2].config('SET', 'maxmemory', '0');
+        await eventually(
+          async () => (await scrapedValue(t.http, 'rankfeed_redis_maxmemory_bytes')) === 0,
+        );
       } finally {
         await Promise.all(masters.map((node) => node.config('SET', 'maxmemory', '0')));
       }

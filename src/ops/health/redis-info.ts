@@ -48,7 +48,9 @@ export function statsFromInfo(infos: string[]): RedisStats {
     connectedClients: sum('connected_clients'),
     usedMemory,
     usedMemoryHuman: humanBytes(usedMemory),
-    maxMemory: sum('maxmemory'),
+    // A master without a limit makes the whole store unlimited: a sum of the others' limits would
+    // understate it (and used/max would alarm early).
+    maxMemory: all.some((f) => num(f, 'maxmemory') === 0) ? 0 : sum('maxmemory'),
     keyspaceHits,
     keyspaceMisses,
     hitRate: lookups === 0 ? 0 : Math.round((keyspaceHits / lookups) * 10000) / 10000,
