@@ -46,6 +46,7 @@ export class AppConfig {
   readonly idempotencyTtlSeconds: number;
   readonly live: {
     tickMs: number;
+    sweepMs: number;
     allowedOrigins: string[] | null;
     eventsBurst: number;
     eventsRate: number;
@@ -120,6 +121,7 @@ export class AppConfig {
     this.idempotencyTtlSeconds = env.IDEMPOTENCY_TTL_SECONDS;
     this.live = {
       tickMs: env.LIVE_TICK_MS,
+      sweepMs: env.LIVE_SWEEP_MS,
       allowedOrigins: env.LIVE_ALLOWED_ORIGINS ? splitList(env.LIVE_ALLOWED_ORIGINS) : null,
       eventsBurst: env.LIVE_EVENTS_BURST,
       eventsRate: env.LIVE_EVENTS_RATE,

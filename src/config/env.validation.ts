@@ -90,6 +90,13 @@ export class EnvironmentVariables {
   @Max(60000)
   LIVE_TICK_MS: number = 100;
 
+  /** Every local live view is re-checked this often without dirty messages (pub/sub is lossy). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(600000)
+  LIVE_SWEEP_MS: number = 5000;
+
   @Transform(toBool)
   @IsBoolean()
   RATE_LIMIT_ENABLED: boolean = true;

@@ -51,6 +51,8 @@ export class LiveHub {
   private ns: Namespace | null = null;
   readonly views = new Map<string, LocalView>();
   private readonly byBoard = new Map<string, Set<string>>();
+  /** Boards with `rank.subscribe` subscriptions here → how many. */
+  private readonly rankBoards = new Map<string, number>();
   /** Told whenever a view's cycle is seen (the ticker schedules `cycle.ended` on a change). */
   onCycleSeen: (view: LocalView, cycle: string) => void = (view, cycle) => {
     view.cycle = cycle;
@@ -70,6 +72,11 @@ export class LiveHub {
 
   boardsWithViews(): string[] {
     return [...this.byBoard.keys()];
+  }
+
+  /** Boards watched here only through `rank.subscribe` (no view): nothing else re-checks them. */
+  boardsWithRanksOnly(): string[] {
+    return [...this.rankBoards.keys()].filter((b) => !this.byBoard.has(b));
   }
 
   viewsOf(boardId: string): LocalView[] {
@@ -107,6 +114,7 @@ export class LiveHub {
     const data = socketData(socket);
     if (data.subs.has(id)) return;
     data.subs.set(id, sub);
+    this.rankBoards.set(sub.boardId, (this.rankBoards.get(sub.boardId) ?? 0) + 1);
     liveMetrics.subscriptions.inc({ kind: 'rank' });
     await socket.join(rooms.rank(id));
   }
@@ -118,6 +126,9 @@ export class LiveHub {
     if (!sub) return false;
     data.subs.delete(id);
     if (sub.kind === 'rank') {
+      const n = (this.rankBoards.get(sub.boardId) ?? 1) - 1;
+      if (n > 0) this.rankBoards.set(sub.boardId, n);
+      else this.rankBoards.delete(sub.boardId);
       liveMetrics.subscriptions.dec({ kind: 'rank' });
       void socket.leave(rooms.rank(id));
       return true;

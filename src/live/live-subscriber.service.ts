@@ -5,6 +5,7 @@ import { HealthRegistry } from '../ops/health/health-registry';
 import { Keys } from '../redis/keys';
 import type { RedisClient } from '../redis/redis-connections';
 import { REDIS_SUBSCRIBER } from '../redis/redis.tokens';
+import { LiveCycleEnds } from './live-cycle-ends.service';
 import { LiveHub } from './live-hub';
 import { LiveEndings } from './live-endings.service';
 import type { BoardUpdated, CycleEnded, DirtyMessage, LiveControl } from './live.types';
@@ -13,7 +14,8 @@ import { LiveTicker } from './live-ticker.service';
 
 /**
  * The pub/sub side of the live path: dirty boards (→ the ticker, and `rank.changed` straight to
- * the submitter's subscribers), computed view updates and `cycle.ended` (→ local rooms), and what
+ * the submitter's subscribers), computed view updates (→ local rooms), `cycle.ended` (→
+ * LiveCycleEnds, which emits each once per instance and re-reads lost ones from Redis), and what
  * to end (deleted boards, boards made private, ended sessions → LiveEndings). Pub/sub is
  * at-most-once (DESIGN §8), so after the subscriber reconnects every local view gets a snapshot;
  * while it is down, readiness fails.
@@ -37,6 +39,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     private readonly hub: LiveHub,
     private readonly ticker: LiveTicker,
     private readonly endings: LiveEndings,
+    private readonly cycleEnds: LiveCycleEnds,
     private readonly moduleRef: ModuleRef,
     private readonly config: AppConfig,
   ) {
@@ -88,6 +91,8 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     if (this.closing) return;
     try {
       await this.subscribeAll();
+      // After a Redis restart the command connection may come back after this one: reads that
+      // fail then are retried as a resync by the ticker, not dropped.
       await this.ticker.resyncAll();
     } catch (error) {
       this.logger.warn(`live resubscribe failed: ${String(error)}`);
@@ -101,7 +106,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
       } else if (channel === this.channels.dirty) {
         this.dirty(JSON.parse(message) as DirtyMessage);
       } else if (channel === this.channels.cycles) {
-        this.hub.deliverCycleEnded(JSON.parse(message) as CycleEnded);
+        this.cycleEnds.deliver(JSON.parse(message) as CycleEnded);
       } else if (channel === this.channels.control) {
         this.endings.handle(JSON.parse(message) as LiveControl);
       }

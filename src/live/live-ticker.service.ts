@@ -4,30 +4,17 @@ import type { Socket } from 'socket.io';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { BoardReadsService } from '../leaderboards/board-reads.service';
 import { BoardsService } from '../leaderboards/boards.service';
 import { currentCycle } from '../leaderboards/cycle-policy';
-import { parseCycleId, Period } from '../leaderboards/cycles';
 import type { StoredBoard } from '../leaderboards/leaderboard.types';
+import { LiveCycleEnds } from './live-cycle-ends.service';
 import { boardDeleted, LiveEndings } from './live-endings.service';
 import { LiveHub, LocalView, socketData } from './live-hub';
 import { checkFlow } from './live-flow';
 import { LiveRepository } from './live.repository';
 import { liveMetrics } from './live.metrics';
-import type { BoardUpdated, CycleEnded, ViewState } from './live.types';
+import type { BoardUpdated, ViewState } from './live.types';
 import { LiveViewsService, ReadCause } from './live-views.service';
-
-/** Every local view is re-checked this often even without dirty messages (pub/sub is lossy). */
-const SWEEP_MS = 5000;
-/** How many entries `cycle.ended` carries. */
-export const CYCLE_ENDED_TOP = 10;
-
-interface PendingEnd {
-  boardId: string;
-  period: Period;
-  cycle: string;
-  dueMs: number;
-}
 
 export const snapshotOf = (subscription: string, s: ViewState): BoardUpdated => ({
   subscription,
@@ -42,18 +29,22 @@ export const snapshotOf = (subscription: string, s: ViewState): BoardUpdated => 
 /**
  * The live tick: every LIVE_TICK_MS, the boards marked dirty (by submissions, a cycle rollover
  * seen on the injected clock, or the periodic sweep) have their local views refreshed — each view
- * is read and published by one instance only — then due `cycle.ended` events are sent and slow
- * sockets are checked. One tick at a time; its cost depends on dirty views, not on subscribers.
+ * is read and published by one instance only — then due `cycle.ended` events are sent
+ * (LiveCycleEnds) and slow sockets are checked. Every LIVE_SWEEP_MS a tick is a sweep: every board
+ * with local views is re-checked, and undelivered `cycle.ended` events are asked for again. One
+ * tick at a time; its cost depends on dirty views, not on subscribers.
  */
 @Injectable()
 export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LiveTicker');
   private dirty = new Set<string>();
+  /** Boards whose resync (snapshots to every local view) failed: retried as a resync next tick. */
+  private resync = new Set<string>();
   private readonly boards = new Map<string, StoredBoard>();
-  private readonly pendingEnds = new Map<string, PendingEnd>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private nextSweepMs = Date.now() + SWEEP_MS;
+  /** When the next sweep is due (Date.now() ms): every local view re-checked (LIVE_SWEEP_MS). */
+  private nextSweepMs: number;
   /** When the next tick is due (performance.now() ms). */
   private dueAt = performance.now();
 
@@ -61,12 +52,14 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     private readonly hub: LiveHub,
     private readonly views: LiveViewsService,
     private readonly boardsService: BoardsService,
-    private readonly reads: BoardReadsService,
     private readonly repo: LiveRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly endings: LiveEndings,
-  ) {}
+    private readonly cycleEnds: LiveCycleEnds,
+  ) {
+    this.nextSweepMs = Date.now() + config.live.sweepMs;
+  }
 
   onModuleInit(): void {
     this.hub.onCycleSeen = (view, cycle) => this.noteCycle(view, cycle);
@@ -108,25 +101,15 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Records the cycle a view is on; a change schedules the old cycle's `cycle.ended`. */
+  /**
+   * Records the cycle a view is on; a change (or a view first seen just after a rollover)
+   * schedules the finished cycle's `cycle.ended` (LiveCycleEnds).
+   */
   noteCycle(view: LocalView, cycle: string): void {
     const old = view.cycle;
     view.cycle = cycle;
     const board = this.boards.get(view.spec.boardId);
-    if (old === null || old === cycle || !board || view.spec.period === 'all') return;
-    const key = `${board.boardId}|${view.spec.period}|${old}`;
-    if (this.pendingEnds.has(key)) return;
-    const parsed = parseCycleId(view.spec.period, old, board.timezone);
-    if (!parsed?.endsAt || parsed.endsAt.getTime() > this.clock.now().getTime()) return;
-    // Late submissions (`at` within the board's grace window) may still land in the old cycle:
-    // its top is final only once the window has passed.
-    const dueMs = parsed.endsAt.getTime() + board.graceSeconds * 1000;
-    this.pendingEnds.set(key, {
-      boardId: board.boardId,
-      period: view.spec.period,
-      cycle: old,
-      dueMs,
-    });
+    if (board && old !== cycle) this.cycleEnds.schedule(board, view.spec.period, old, cycle);
   }
 
   /**
@@ -150,14 +133,22 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     try {
       const dirty = this.dirty;
       this.dirty = new Set();
+      const resync = this.resync;
+      this.resync = new Set();
       const sweep = Date.now() >= this.nextSweepMs;
       if (sweep) {
-        this.nextSweepMs = Date.now() + SWEEP_MS;
+        this.nextSweepMs = Date.now() + this.config.live.sweepMs;
         for (const b of this.hub.boardsWithViews()) dirty.add(b);
       }
       this.addRolledOver(dirty);
-      await Promise.all([...dirty].map((b) => this.refreshBoard(b, 'tick', false, sweep)));
-      await this.sendDueCycleEnds();
+      await Promise.all([
+        ...[...resync].map((b) => this.refreshBoard(b, 'resync', true)),
+        ...[...dirty]
+          .filter((b) => !resync.has(b))
+          .map((b) => this.refreshBoard(b, 'tick', false, sweep)),
+        ...(sweep ? this.hub.boardsWithRanksOnly().map((b) => this.checkExists(b)) : []),
+      ]);
+      await this.cycleEnds.sendDue(this.boards, sweep);
       const ns = this.hub.namespace;
       if (ns)
         for (const socket of checkFlow(ns, Date.now()))
@@ -193,6 +184,9 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
   ): Promise<void> {
     const local = this.hub.viewsOf(boardId);
     if (local.length === 0) return;
+    // A failed resync is retried as one: as a plain tick it would find the state current and
+    // send nothing (after a Redis restart, reads fail until the command connection is back).
+    const retry = snapshot ? this.resync : this.dirty;
     let board: StoredBoard;
     try {
       // Configuration as the hot paths see it (at most a second old): the claim script checks
@@ -200,7 +194,7 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
       board = await this.boardsService.load(boardId, undefined, { cached: true });
     } catch (error) {
       if (error instanceof DomainError && error.code === 'BOARD_NOT_FOUND') this.gone(boardId);
-      else this.dirty.add(boardId);
+      else retry.add(boardId);
       return;
     }
     this.boards.set(boardId, board);
@@ -211,14 +205,14 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
             force: snapshot,
             withEntries: snapshot,
           });
-          if (r.kind === 'busy') this.dirty.add(boardId);
+          if (r.kind === 'busy') retry.add(boardId);
           if (r.kind === 'gone') this.gone(boardId);
           if (r.kind !== 'state') return;
           this.noteCycle(view, r.state.cycle);
           if (snapshot) this.hub.deliverSnapshot(snapshotOf(view.id, r.state));
           else if (catchUp && !r.published) await this.catchUp(board, view, r.state);
         } catch (error) {
-          this.dirty.add(boardId);
+          retry.add(boardId);
           this.logger.warn(`live view refresh failed: ${String(error)}`);
         }
       }),
@@ -248,40 +242,18 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     if (r.kind === 'state') this.hub.deliverSnapshot(snapshotOf(view.id, r.state));
   }
 
+  /** A board watched only through `rank.subscribe`: the sweep's existence check for it. */
+  private async checkExists(boardId: string): Promise<void> {
+    try {
+      await this.boardsService.load(boardId, undefined, { cached: true });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'BOARD_NOT_FOUND') this.gone(boardId);
+    }
+  }
+
   /** The board was deleted: its subscriptions end here even if the control message was lost. */
   private gone(boardId: string): void {
     this.boards.delete(boardId);
     this.endings.endBoard(boardId, boardDeleted(boardId));
-  }
-
-  private async sendDueCycleEnds(): Promise<void> {
-    const nowMs = this.clock.now().getTime();
-    for (const [key, end] of this.pendingEnds) {
-      if (end.dueMs > nowMs) continue;
-      this.pendingEnds.delete(key);
-      const board = this.boards.get(end.boardId);
-      const cycle = board && parseCycleId(end.period, end.cycle, board.timezone);
-      if (!board || !cycle) continue;
-      try {
-        if (!(await this.repo.markCycleEnded(end.boardId, end.period, end.cycle))) continue;
-        const top = await this.reads.top(
-          board,
-          end.period,
-          cycle,
-          CYCLE_ENDED_TOP,
-          undefined,
-          true,
-        );
-        const msg: CycleEnded = {
-          boardId: end.boardId,
-          period: end.period,
-          cycle: end.cycle,
-          top: top.entries,
-        };
-        await this.repo.publishCycleEnded(JSON.stringify(msg));
-      } catch (error) {
-        this.logger.warn(`cycle.ended failed: ${String(error)}`);
-      }
-    }
   }
 }

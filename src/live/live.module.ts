@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LeaderboardsModule } from '../leaderboards/leaderboards.module';
 import { LiveAuthService } from './live-auth.service';
+import { LiveCycleEnds } from './live-cycle-ends.service';
 import { LiveDirtyPublisher } from './live-dirty-publisher';
 import { LiveEndings } from './live-endings.service';
 import { LiveFeeds } from './live-feeds';
@@ -27,6 +28,7 @@ import { LiveService } from './live.service';
     LiveRepository,
     LiveFeeds,
     LiveEndings,
+    LiveCycleEnds,
   ],
 })
 export class LiveModule {}

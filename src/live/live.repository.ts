@@ -31,8 +31,17 @@ export const LOG_CAP = 64;
 const STATE_TTL_MS = 10 * 60 * 1000;
 /** A claim a crashed instance never released expires after this. */
 const LOCK_TTL_MS = 2000;
-/** `cycle.ended` is sent once per cycle; the marker only has to outlive the instances' retries. */
-const CYCLE_ENDED_TTL_S = 7 * 86400;
+/** A `cycle.ended` claim a crashed instance never turned into a message expires after this. */
+export const CYCLE_END_CLAIM_TTL_MS = 5000;
+/** A stored `cycle.ended` message outlives every instance's retries (they give up after an hour). */
+export const CYCLE_ENDED_TTL_S = 7 * 86400;
+
+/**
+ * A finished cycle's `cycle.ended` record: CLAIMED, the caller builds the message; BUSY, another
+ * instance does; SENT, `message` is the stored JSON (null: a bare marker left by an older version).
+ */
+export type CycleEndRecord =
+  { status: 'CLAIMED' | 'BUSY' } | { status: 'SENT'; message: string | null };
 
 /** The only live-path code talking to Redis: view states, claims, replay logs, pub/sub. */
 @Injectable()
@@ -103,24 +112,45 @@ export class LiveRepository {
     return this.redis.lrange(this.keys.liveViewLog(boardId, viewKey), 0, -1);
   }
 
-  /** True for exactly one caller per (board, period, cycle). */
-  async markCycleEnded(boardId: string, period: string, cycle: string): Promise<boolean> {
-    const reply = await this.redis.set(
+  /** The cycle's `cycle.ended` message if stored, else a claim to build it (one claimant). */
+  async claimCycleEnd(
+    boardId: string,
+    period: string,
+    cycle: string,
+    owner: string,
+  ): Promise<CycleEndRecord> {
+    const [status, message] = await this.redis.rfClaimCycleEnd(
+      1,
       this.keys.liveCycleEnded(boardId, period, cycle),
-      '1',
-      'EX',
-      CYCLE_ENDED_TTL_S,
-      'NX',
+      `claim:${owner}`,
+      CYCLE_END_CLAIM_TTL_MS,
     );
-    return reply === 'OK';
+    if (status === 'SENT') return { status, message: message === '' ? null : message };
+    return { status: status as 'CLAIMED' | 'BUSY' };
+  }
+
+  /**
+   * Stores and publishes the message (one step) unless one is stored already; returns the stored
+   * message, this one or the earlier one (null: a bare marker left by an older version).
+   */
+  async storeCycleEnd(
+    boardId: string,
+    period: string,
+    cycle: string,
+    message: string,
+  ): Promise<string | null> {
+    const [, stored] = await this.redis.rfStoreCycleEnd(
+      1,
+      this.keys.liveCycleEnded(boardId, period, cycle),
+      message,
+      CYCLE_ENDED_TTL_S,
+      this.keys.liveCyclesChannel(),
+    );
+    return stored === '' ? null : stored;
   }
 
   async publishDirty(message: string): Promise<void> {
     await this.redis.publish(this.keys.liveDirtyChannel(), message);
-  }
-
-  async publishCycleEnded(message: string): Promise<void> {
-    await this.redis.publish(this.keys.liveCyclesChannel(), message);
   }
 
   async publishControl(message: string): Promise<void> {

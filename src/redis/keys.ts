@@ -187,7 +187,10 @@ export class Keys {
     return `${this.board(boardId)}:live:k:${viewId}`;
   }
 
-  /** String (EX): set once when a cycle's `cycle.ended` was published, so it is sent once. */
+  /**
+   * String: a finished cycle's `cycle.ended` record: `claim:<owner>` (PX, seconds) while one
+   * instance builds it, then the message JSON (EX, days) that every instance delivers from.
+   */
   liveCycleEnded(boardId: string, period: string, cycle: string): string {
     return `${this.board(boardId)}:live:ended:${period}:${cycle}`;
   }

@@ -11,6 +11,8 @@ const SCRIPTS = {
   rfRemovePlayer: 'remove-player.lua',
   rfClaimView: 'claim-view.lua',
   rfStoreView: 'store-view.lua',
+  rfClaimCycleEnd: 'claim-cycle-end.lua',
+  rfStoreCycleEnd: 'store-cycle-end.lua',
   rfAddFollowing: 'add-following.lua',
   rfAddPost: 'add-post.lua',
   rfReadPosts: 'read-posts.lua',
@@ -40,6 +42,14 @@ declare module 'ioredis' {
     rfRemovePlayer(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
     rfClaimView(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;
     rfStoreView(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
+    rfClaimCycleEnd(
+      numKeys: number,
+      ...keysAndArgs: ScriptArg[]
+    ): Result<[string, string], Context>;
+    rfStoreCycleEnd(
+      numKeys: number,
+      ...keysAndArgs: ScriptArg[]
+    ): Result<[string, string], Context>;
     rfAddFollowing(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<number, Context>;
     rfAddPost(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
     rfReadPosts(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string[], Context>;

@@ -32,7 +32,7 @@ describe('live subscriptions ended by board changes', () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    const env = { RANKFEED_API_KEYS: KEYS, LIVE_TICK_MS: '20' };
+    const env = { RANKFEED_API_KEYS: KEYS, LIVE_TICK_MS: '20', LIVE_SWEEP_MS: '200' };
     pair = await startPair('live_board_ended', env);
     ({ a, b } = pair);
     adminA = a.http.withHeaders({ 'x-api-key': ADMIN });
@@ -198,6 +198,25 @@ describe('live subscriptions ended by board changes', () => {
       {
         subscription: id,
         reason: { code: 'BOARD_NOT_FOUND', message: 'board vanished was deleted' },
+      },
+    ]);
+  });
+
+  it('ends a rank.subscribe of a board found gone by the re-check, with no view of it here', async () => {
+    await seed('rankonly');
+    const w = await watch(b, READER);
+    const id = await subscribe(w, 'rank.subscribe', { boardId: 'rankonly', playerId: 'p1' });
+    const redis = connectStandalone();
+    try {
+      expect(await redis.del(new Keys(b.prefix).boardConfig('rankonly'))).toBe(1);
+    } finally {
+      await redis.quit();
+    }
+    await waitFor('subscription.ended from the re-check', () => w.ended().length === 1);
+    expect(w.ended()).toEqual([
+      {
+        subscription: id,
+        reason: { code: 'BOARD_NOT_FOUND', message: 'board rankonly was deleted' },
       },
     ]);
   });
