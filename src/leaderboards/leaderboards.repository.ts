@@ -7,6 +7,7 @@ import { REDIS_CLIENT } from '../redis/redis.tokens';
 import type { ScriptReply } from '../redis/scripts';
 import { boardFromFields, boardToFields } from './board-codec';
 import type { Period } from './cycles';
+import { submitScriptArgs } from './submit-script-args';
 import type {
   BoardConfig,
   BoardId,
@@ -19,17 +20,26 @@ import type {
 } from './leaderboard.types';
 
 export type SubmitReply =
-  | { kind: 'applied' | 'replayed'; json: string }
-  | { kind: 'error'; code: 'BOARD_NOT_FOUND' | 'IDEMPOTENCY_KEY_REUSED' | 'VALIDATION_FAILED' };
+  { kind: 'applied' | 'replayed'; json: string } | { kind: 'error'; code: SubmitErrorCode };
 
-export interface SubmitCommand {
-  board: StoredBoard;
+export type SubmitErrorCode = 'BOARD_NOT_FOUND' | 'IDEMPOTENCY_KEY_REUSED' | 'VALIDATION_FAILED';
+
+/** All applied or replayed, in order; or the first refused submission (0-based) and nothing written. */
+export type SubmitManyReply =
+  | { kind: 'done'; replies: { kind: 'applied' | 'replayed'; json: string }[] }
+  | { kind: 'error'; code: SubmitErrorCode; index: number };
+
+export interface SubmitEntry {
   playerId: PlayerId;
   /** Exact decimal text of the score. */
   score: string;
   metadata: string;
   targets: CycleTarget[];
   idempotency: { key: string; fingerprint: string; ttlMs: number } | null;
+}
+
+export interface SubmitCommand extends SubmitEntry {
+  board: StoredBoard;
   mode: 'submit' | 'set';
 }
 
@@ -79,49 +89,38 @@ export class LeaderboardsRepository {
   }
 
   async submit(cmd: SubmitCommand): Promise<SubmitReply> {
-    const { board, targets } = cmd;
-    const keys = [
-      this.keys.boardConfig(board.boardId),
-      cmd.idempotency
-        ? this.keys.idempotency(board.boardId, cmd.idempotency.key)
-        : this.keys.boardConfig(board.boardId),
-    ];
-    const args: (string | number)[] = [
-      cmd.idempotency ? '1' : '0',
-      cmd.idempotency?.fingerprint ?? '',
-      cmd.idempotency?.ttlMs ?? 0,
-      cmd.playerId,
-      cmd.score,
-      cmd.metadata,
-      cmd.mode,
-      targets.length,
-    ];
-    for (const t of targets) {
-      keys.push(
-        this.keys.cycleScores(board.boardId, t.period, t.cycle),
-        this.keys.cycleEntries(board.boardId, t.period, t.cycle),
-        this.keys.cycleIndex(board.boardId, t.period),
-      );
-      args.push(t.period, t.cycle, t.startsAtMs, t.ttlMs);
-    }
-    args.push(board.retain);
-    // The player's board index is written alongside: if it fails the caller sees an error and its
-    // retry (same idempotency key) repairs it; an extra index entry is harmless to readers.
-    const [reply] = await Promise.all([
-      this.redis.rfSubmitScore(keys.length, ...keys, ...args),
-      this.redis.sadd(this.keys.playerBoards(cmd.playerId), board.boardId),
-    ]);
-    const tag = reply[0];
-    const body = reply.slice(1);
-    if (tag === 'E') return { kind: 'error', code: body as 'BOARD_NOT_FOUND' };
-    return { kind: tag === 'R' ? 'replayed' : 'applied', json: body };
+    const reply = await this.submitMany(cmd.board, cmd.mode, [cmd]);
+    return reply.kind === 'error' ? { kind: 'error', code: reply.code } : reply.replies[0];
   }
 
-  /** The request fingerprint stored under each idempotency key of a board; null where unused. */
-  async idempotencyFingerprints(boardId: BoardId, keys: string[]): Promise<(string | null)[]> {
-    // One board, one hash tag: a single MGET is valid on a cluster too.
-    const records = await this.redis.mget(...keys.map((k) => this.keys.idempotency(boardId, k)));
-    return records.map((r) => (r === null ? null : r.slice(0, r.indexOf('\n'))));
+  /**
+   * Applies submissions in order in one script, all or nothing: every check (idempotency records,
+   * the board's existence, integer overflow) passes for all of them before the first write.
+   */
+  async submitMany(
+    board: StoredBoard,
+    mode: 'submit' | 'set',
+    entries: SubmitEntry[],
+  ): Promise<SubmitManyReply> {
+    const { keys, args } = submitScriptArgs(this.keys, board, mode, entries);
+    // Each player's board index is written alongside: if it fails the caller sees an error and
+    // its retry (same idempotency keys) repairs it; an extra index entry is harmless to readers.
+    const players = [...new Set(entries.map((e) => e.playerId))];
+    const [reply] = await Promise.all([
+      this.redis.rfSubmitScore(keys.length, ...keys, ...args),
+      ...players.map((p) => this.redis.sadd(this.keys.playerBoards(p), board.boardId)),
+    ]);
+    if (typeof reply === 'string') {
+      const [code, index] = reply.slice(1).split(':');
+      return { kind: 'error', code: code as SubmitErrorCode, index: Number(index) - 1 };
+    }
+    return {
+      kind: 'done',
+      replies: reply.map((r) => ({
+        kind: r[0] === 'R' ? 'replayed' : 'applied',
+        json: r.slice(1),
+      })),
+    };
   }
 
   /** One page in rank order (ranks exact under both tie policies). */

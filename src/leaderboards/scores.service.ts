@@ -39,7 +39,7 @@ interface RawOutcome {
   changed?: boolean;
 }
 
-/** Score submission rules (API §2): validate everything, then one exactly-once script. */
+/** Score submission rules (API §2): validate everything, then one all-or-nothing script. */
 @Injectable()
 export class ScoresService {
   constructor(
@@ -65,12 +65,14 @@ export class ScoresService {
     } catch (error) {
       throw rejected(error, 1);
     }
-    return this.apply(board, input, metadata, at, now);
+    const [response] = await this.applyAll(board, [input], [metadata], [at], now, () => '');
+    return response;
   }
 
   /**
-   * Validates every entry first (one bad entry fails the request, `at` and reused idempotency
-   * keys included), then applies in order.
+   * All or nothing (API §2): every entry is validated here (`at` included), then one script
+   * checks idempotency keys, the board and integer sums for all of them before applying any,
+   * in order. One bad entry fails the request and nothing is applied.
    */
   async submitBatch(boardId: string, entries: ScoreInput[]): Promise<SubmitResponse[]> {
     const board = await this.boards
@@ -84,12 +86,10 @@ export class ScoresService {
     try {
       metas = entries.map((e, i) => this.validate(board, e, `entries[${i}].`));
       ats = entries.map((e, i) => resolveAt(board, e.at, now, `entries[${i}].at`));
-      await this.assertKeysNotReused(board, entries);
     } catch (error) {
       throw rejected(error, entries.length);
     }
-    // Sent together on one connection (one slot), so Redis applies them in this order.
-    return Promise.all(entries.map((e, i) => this.apply(board, e, metas[i], ats[i], now)));
+    return this.applyAll(board, entries, metas, ats, now, (i) => `entries[${i}].`);
   }
 
   /** Import: sets exact scores in one cycle regardless of the update policy, so it is idempotent. */
@@ -107,29 +107,43 @@ export class ScoresService {
     if (reply.kind === 'error') throw this.scriptError(reply.code, board.boardId);
   }
 
-  private async apply(
+  /** One script for all the submissions (all or nothing); `path` names an entry in errors. */
+  private async applyAll(
+    board: StoredBoard,
+    inputs: ScoreInput[],
+    metas: string[],
+    ats: Date[],
+    now: Date,
+    path: (index: number) => string,
+  ): Promise<SubmitResponse[]> {
+    const ttlMs = this.config.idempotencyTtlSeconds * 1000;
+    const reply = await this.repo.submitMany(
+      board,
+      'submit',
+      inputs.map((input, i) => ({
+        playerId: input.playerId,
+        score: String(input.score),
+        metadata: metas[i],
+        targets: submissionTargets(board, ats[i], now),
+        idempotency: input.idempotencyKey
+          ? { key: input.idempotencyKey, fingerprint: fingerprint(input), ttlMs }
+          : null,
+      })),
+    );
+    if (reply.kind === 'error') {
+      const error = this.scriptError(reply.code, board.boardId, path(reply.index));
+      throw rejected(error, inputs.length);
+    }
+    // Started together, so the listeners hear the applied ones in order, in one turn.
+    return Promise.all(reply.replies.map((r, i) => this.answer(board, inputs[i], r)));
+  }
+
+  /** The response of one submission, after telling the listeners what an applied one changed. */
+  private async answer(
     board: StoredBoard,
     input: ScoreInput,
-    metadata: string,
-    at: Date,
-    now: Date,
+    reply: { kind: 'applied' | 'replayed'; json: string },
   ): Promise<SubmitResponse> {
-    const reply = await this.repo.submit({
-      board,
-      playerId: input.playerId,
-      score: String(input.score),
-      metadata,
-      targets: submissionTargets(board, at, now),
-      idempotency: input.idempotencyKey
-        ? {
-            key: input.idempotencyKey,
-            fingerprint: fingerprint(input),
-            ttlMs: this.config.idempotencyTtlSeconds * 1000,
-          }
-        : null,
-      mode: 'submit',
-    });
-    if (reply.kind === 'error') throw rejected(this.scriptError(reply.code, board.boardId), 1);
     submissions.inc({ outcome: reply.kind === 'replayed' ? 'replayed' : 'accepted' }); // ops metric
     const raw = JSON.parse(reply.json) as { periods: RawOutcome[] | Record<string, never> };
     // Lua's cjson encodes an empty table as {}: no periods.
@@ -191,28 +205,7 @@ export class ScoresService {
     return json;
   }
 
-  /**
-   * A batch entry reusing a key with another body fails the batch before anything is applied.
-   * (A concurrent request claiming the key in between is still caught by the script, per entry.)
-   */
-  private async assertKeysNotReused(board: StoredBoard, entries: ScoreInput[]): Promise<void> {
-    const wanted = new Map<string, string>();
-    for (const e of entries) {
-      if (!e.idempotencyKey) continue;
-      const fp = fingerprint(e);
-      if ((wanted.get(e.idempotencyKey) ?? fp) !== fp) {
-        throw this.scriptError('IDEMPOTENCY_KEY_REUSED', board.boardId);
-      }
-      wanted.set(e.idempotencyKey, fp);
-    }
-    if (wanted.size === 0) return;
-    const stored = await this.repo.idempotencyFingerprints(board.boardId, [...wanted.keys()]);
-    if ([...wanted.values()].some((fp, i) => stored[i] !== null && stored[i] !== fp)) {
-      throw this.scriptError('IDEMPOTENCY_KEY_REUSED', board.boardId);
-    }
-  }
-
-  private scriptError(code: string, id: string): DomainError {
+  private scriptError(code: string, id: string, path = ''): DomainError {
     if (code === 'BOARD_NOT_FOUND')
       return new DomainError('BOARD_NOT_FOUND', `board ${id} does not exist`);
     if (code === 'IDEMPOTENCY_KEY_REUSED') {
@@ -221,7 +214,10 @@ export class ScoresService {
         'this Idempotency-Key was used with a different body',
       );
     }
-    return validationFailed('score', 'would take the total beyond ±2^53 on this integer board');
+    return validationFailed(
+      `${path}score`,
+      'would take the total beyond ±2^53 on this integer board',
+    );
   }
 }
 

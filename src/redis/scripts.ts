@@ -35,7 +35,7 @@ export type ScriptReply = string | number | null | ScriptReply[];
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    rfSubmitScore(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
+    rfSubmitScore(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string | string[], Context>;
     rfReadRange(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<ScriptReply, Context>;
     rfReadRanks(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<ScriptReply[], Context>;
     rfPutBoard(numKeys: number, ...keysAndArgs: ScriptArg[]): Result<string, Context>;
