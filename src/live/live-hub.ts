@@ -53,6 +53,13 @@ export class LiveHub {
   private readonly byBoard = new Map<string, Set<string>>();
   /** Boards with `rank.subscribe` subscriptions here → how many. */
   private readonly rankBoards = new Map<string, number>();
+  /**
+   * Resolves once this instance hears the board's view updates (LiveSubscriber subscribes to its
+   * channel on the first local view); asked on every join, so later joins wait for it too.
+   */
+  onBoardWatched: (boardId: string) => Promise<void> = async () => undefined;
+  /** The board's last local view is gone: its updates are not needed here any more. */
+  onBoardUnwatched: (boardId: string) => void = () => undefined;
   /** Told whenever a view's cycle is seen (the ticker schedules `cycle.ended` on a change). */
   onCycleSeen: (view: LocalView, cycle: string) => void = (view, cycle) => {
     view.cycle = cycle;
@@ -103,6 +110,7 @@ export class LiveHub {
       liveMetrics.subscriptions.inc({ kind: 'board' });
       await socket.join([rooms.view(id), rooms.cycles(spec.boardId, spec.period)]);
     }
+    await this.onBoardWatched(spec.boardId);
     return view;
   }
 
@@ -251,7 +259,10 @@ export class LiveHub {
     this.views.delete(view.id);
     const ids = this.byBoard.get(view.spec.boardId);
     ids?.delete(view.id);
-    if (ids?.size === 0) this.byBoard.delete(view.spec.boardId);
+    if (ids?.size === 0) {
+      this.byBoard.delete(view.spec.boardId);
+      this.onBoardUnwatched(view.spec.boardId);
+    }
     liveMetrics.views.dec();
   }
 }

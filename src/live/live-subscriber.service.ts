@@ -14,7 +14,8 @@ import { LiveTicker } from './live-ticker.service';
 
 /**
  * The pub/sub side of the live path: dirty boards (→ the ticker, and `rank.changed` straight to
- * the submitter's subscribers), computed view updates (→ local rooms), `cycle.ended` (→
+ * the submitter's subscribers), computed view updates (→ local rooms; one channel per board,
+ * subscribed only while this instance has local views of it), `cycle.ended` (→
  * LiveCycleEnds, which emits each once per instance and re-reads lost ones from Redis), and what
  * to end (deleted boards, boards made private, ended sessions → LiveEndings). Pub/sub is
  * at-most-once (DESIGN §8), so after the subscriber reconnects every local view gets a snapshot;
@@ -25,7 +26,11 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LiveSubscriber');
   private subscribed = false;
   private closing = false;
-  private readonly channels: { dirty: string; views: string; cycles: string; control: string };
+  private readonly channels: { dirty: string; cycles: string; control: string };
+  /** Every board's view-update channel starts so (Keys.liveViewsChannel). */
+  private readonly viewsPrefix: string;
+  /** Boards whose channel this instance subscribed to → the SUBSCRIBE (awaited by joins). */
+  private readonly watched = new Map<string, Promise<void>>();
   private readonly onMessage = (channel: string, message: string): void =>
     this.handle(channel, message);
   private readonly onClose = (): void => {
@@ -35,7 +40,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: RedisClient,
-    keys: Keys,
+    private readonly keys: Keys,
     private readonly hub: LiveHub,
     private readonly ticker: LiveTicker,
     private readonly endings: LiveEndings,
@@ -45,10 +50,10 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.channels = {
       dirty: keys.liveDirtyChannel(),
-      views: keys.liveViewsChannel(),
       cycles: keys.liveCyclesChannel(),
       control: keys.liveControlChannel(),
     };
+    this.viewsPrefix = keys.liveViewsChannel('');
   }
 
   get healthy(): boolean {
@@ -59,6 +64,8 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     this.subscriber.on('message', this.onMessage);
     this.subscriber.on('close', this.onClose);
     this.subscriber.on('ready', this.onReady);
+    this.hub.onBoardWatched = (boardId) => this.watch(boardId);
+    this.hub.onBoardUnwatched = (boardId) => this.unwatch(boardId);
     await this.subscribeAll();
     const registry = this.healthRegistry();
     registry?.addCheck('live', () => (this.healthy ? null : 'live pub/sub subscription is down'));
@@ -81,9 +88,38 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** The fixed channels and the channel of every board with local views (idempotent). */
   private async subscribeAll(): Promise<void> {
-    await this.subscriber.subscribe(...Object.values(this.channels));
+    const boards = this.hub.boardsWithViews().map((b) => this.keys.liveViewsChannel(b));
+    await this.subscriber.subscribe(...Object.values(this.channels), ...boards);
     this.subscribed = true;
+  }
+
+  /**
+   * The board's first local view subscribes to its channel; every join waits for that SUBSCRIBE,
+   * so an update published after the join's state was read reaches this instance. Commands on
+   * the one pub/sub connection run in order, so an UNSUBSCRIBE still in flight from the board's
+   * previous last view cannot undo it.
+   */
+  private watch(boardId: string): Promise<void> {
+    let subscribed = this.watched.get(boardId);
+    if (!subscribed) {
+      subscribed = this.subscriber
+        .subscribe(this.keys.liveViewsChannel(boardId))
+        .then(() => undefined);
+      const mine = subscribed;
+      mine.catch(() => {
+        if (this.watched.get(boardId) === mine) this.watched.delete(boardId);
+      });
+      this.watched.set(boardId, subscribed);
+    }
+    return subscribed;
+  }
+
+  private unwatch(boardId: string): void {
+    this.watched.delete(boardId);
+    // A failure leaves an extra subscription at worst: its messages find no local view.
+    this.subscriber.unsubscribe(this.keys.liveViewsChannel(boardId)).catch(() => undefined);
   }
 
   /** After a reconnect: subscribe again (idempotent), then snapshots for every local view. */
@@ -101,7 +137,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
 
   private handle(channel: string, message: string): void {
     try {
-      if (channel === this.channels.views) {
+      if (channel.startsWith(this.viewsPrefix)) {
         this.hub.deliverUpdate(JSON.parse(message) as BoardUpdated, message);
       } else if (channel === this.channels.dirty) {
         this.dirty(JSON.parse(message) as DirtyMessage);

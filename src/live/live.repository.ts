@@ -101,7 +101,7 @@ export class LiveRepository {
       cmd.update ?? '',
       LOG_CAP,
       STATE_TTL_MS,
-      this.keys.liveViewsChannel(),
+      this.keys.liveViewsChannel(cmd.boardId),
       cmd.owner,
     );
     return reply === 'OK';

@@ -60,10 +60,11 @@ export class LiveService {
     const id = viewId(spec);
     const board = await this.loadBoard(socket, dto.boardId, period, id);
     this.ticker.rememberBoard(board);
-    // Join the room first: an update published from now on reaches the socket, and one published
-    // before the state below was read is older than it (the client ignores it, or resumes).
-    const view = await this.hub.joinView(socket, spec);
     try {
+      // Join the room (and hear the board's channel) first: an update published from now on
+      // reaches the socket, and one published before the state below was read is older than it
+      // (the client ignores it, or resumes).
+      const view = await this.hub.joinView(socket, spec);
       const state = await this.currentState(board, spec);
       this.ticker.noteCycle(view, state.cycle);
       this.hub.noteAcked(view, state.epoch, state.seq);

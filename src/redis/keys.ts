@@ -200,9 +200,12 @@ export class Keys {
     return `${this.prefix}:live:dirty`;
   }
 
-  /** Pub/sub channel: one `board.updated` payload per recomputed view. */
-  liveViewsChannel(): string {
-    return `${this.prefix}:live:views`;
+  /**
+   * Pub/sub channel of one board: a `board.updated` payload per recomputed view of it. Only
+   * instances with local views of the board subscribe to it.
+   */
+  liveViewsChannel(boardId: string): string {
+    return `${this.prefix}:live:views:${boardId}`;
   }
 
   /** Pub/sub channel: `cycle.ended` events. */

@@ -1,6 +1,8 @@
 import type { Socket } from 'socket.io-client';
+import { Keys } from '../../src/redis/keys';
 import { AppPair, startPair, TestApp } from '../support/app';
-import { connectLive, LiveView, waitFor } from '../support/live-client';
+import { connectLive, emitAck, LiveView, waitFor } from '../support/live-client';
+import { connectStandalone } from '../support/test-redis';
 
 describe('live across two instances on one Redis', () => {
   let pair: AppPair;
@@ -77,5 +79,32 @@ describe('live across two instances on one Redis', () => {
       previousRank: null,
       score: 3,
     });
+  });
+
+  it("hears a board's view updates only while it has local views of that board", async () => {
+    await a.http.put('/v1/boards/quiet', {});
+    const redis = connectStandalone();
+    const channel = new Keys(a.prefix).liveViewsChannel('quiet');
+    const listeners = async (): Promise<number> =>
+      Number(((await redis.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1]);
+    try {
+      expect(await listeners()).toBe(0);
+      const onA = await viewOn(a, { boardId: 'quiet', view: { type: 'top', limit: 5 } });
+      expect(await listeners()).toBe(1); // subscribed before the ack
+      const onB = await viewOn(b, { boardId: 'quiet', view: { type: 'around', playerId: 'x' } });
+      expect(await listeners()).toBe(2);
+
+      await a.http.post('/v1/boards/quiet/scores', { playerId: 'x', score: 5 });
+      await waitFor('B to hear the update made through A', () => onB.entries.length === 1);
+      await emitAck(onB.socket, 'unsubscribe', { subscription: onB.subscription });
+      await waitFor('B to leave the channel', async () => (await listeners()) === 1);
+
+      await a.http.post('/v1/boards/quiet/scores', { playerId: 'y', score: 9 });
+      await waitFor('A to keep hearing updates', () => onA.entries.length === 2);
+      onA.socket.close();
+      await waitFor('A to leave the channel', async () => (await listeners()) === 0);
+    } finally {
+      await redis.quit();
+    }
   });
 });
