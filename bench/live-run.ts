@@ -9,7 +9,9 @@
  * "2500,1500,1000"), LIVE_TARGET_N (1000), LIVE_MEASURE_S (6), LIVE_WARMUP_S (2),
  * LIVE_CLIENT_PROCS (10), LIVE_MEMORY_SOCKETS (5000), SERVICE_NODE_ARGS (e.g. --cpu-prof),
  * LIVE_SERVICE_DIST (the build to run, `dist`; another build of the service, placed inside the
- * repository so it finds node_modules, can be compared under the same conditions).
+ * repository so it finds node_modules — under `cmp/`, which git and eslint ignore — can be
+ * compared under the same conditions, e.g. `git worktree add /tmp/old <commit>`, build it there,
+ * copy its dist to cmp/<commit>/dist).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
