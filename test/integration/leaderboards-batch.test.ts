@@ -270,4 +270,37 @@ describe.each(TOPOLOGIES)('LeaderboardsRepository batch submissions (%s)', (topo
     // Metadata of the trimmed entries goes with them.
     expect(await f.client.hlen(f.keys.cycleEntries(big.boardId, 'all', 'all'))).toBe(10);
   });
+
+  it('refuses a batch on a board deleted before it runs, writing nothing, yet replays applied keys', async () => {
+    const gone = await createBoard(f.repo, `deleted${topology}`);
+    const sub = (player: string, key: string | null): SubmitEntry => ({
+      playerId: player,
+      score: '10',
+      metadata: '',
+      targets: [ALL_TIME],
+      idempotency: key ? { key, fingerprint: `fp-${player}`, ttlMs: 60_000 } : null,
+    });
+    const first = await f.repo.submitMany(gone, 'submit', [sub('early', 'k-early')]);
+    expect(first.kind).toBe('done');
+    // Deleted between the service's (cached) board read and the script: as DELETE does first.
+    expect(await f.client.del(f.keys.boardConfig(gone.boardId))).toBe(1);
+
+    const replayed = await f.repo.submitMany(gone, 'submit', [sub('early', 'k-early')]);
+    expect(replayed).toEqual({
+      kind: 'done',
+      replies: [
+        { kind: 'replayed', json: (first as { replies: { json: string }[] }).replies[0].json },
+      ],
+    });
+    const refused = await f.repo.submitMany(gone, 'submit', [
+      sub('early', 'k-early'),
+      sub('late', 'k-late'),
+      sub('later', null),
+    ]);
+    expect(refused).toEqual({ kind: 'error', code: 'BOARD_NOT_FOUND', index: 1 });
+    const zset = f.keys.cycleScores(gone.boardId, 'all', 'all');
+    expect(await f.client.zrange(zset, 0, -1)).toEqual(['early']);
+    expect(await f.client.get(f.keys.idempotency(gone.boardId, 'k-late'))).toBeNull();
+    expect(await f.client.exists(f.keys.boardConfig(gone.boardId))).toBe(0);
+  });
 });
