@@ -162,23 +162,37 @@ describe.each(['standalone', 'cluster'] as const)('cycle.ended on %s Redis', (mo
     expect(await redis.ttl(key)).toBeLessThanOrEqual(CYCLE_ENDED_TTL_S);
   });
 
-  it('reaches every client from the stored message when its publish is lost, once', async () => {
-    await board('lost', '2026-03-11');
+  /**
+   * A client on each instance watches `boardId` as its cycle `day` rolls over to `next`; another
+   * claimant (`claim:<owner>`, long-lived) holds the end record when the grace window passes, and
+   * both instances are seen asking for it and waiting, with nothing sent yet.
+   */
+  async function heldByAnotherClaimant(boardId: string, day: string, next: string, owner: string) {
+    await board(boardId, day);
     const onA = await client(a);
-    await watch(onA, 'lost', { type: 'top', limit: 5 });
+    await watch(onA, boardId, { type: 'top', limit: 5 });
     const onB = await client(b);
-    await watch(onB, 'lost', { type: 'top', limit: 5 });
-    await rollOver('2026-03-12');
-
-    // Another claimant (alive: its claim does not run out) will build the message...
-    const key = record('lost', '2026-03-11');
-    expect(await redis.eval(CLAIM, 1, key, 'claim:winner', 60_000)).toEqual(['CLAIMED', '']);
-    passGrace('2026-03-12');
-    await waitFor('A asked', () => ends(a, 'lost').some((e) => e.attempts >= 1));
-    await waitFor('B asked', () => ends(b, 'lost').some((e) => e.attempts >= 1));
+    await watch(onB, boardId, { type: 'top', limit: 5 });
+    await rollOver(next);
+    const key = record(boardId, day);
+    expect(await redis.eval(CLAIM, 1, key, `claim:${owner}`, 60_000)).toEqual(['CLAIMED', '']);
+    passGrace(next);
+    await waitFor('A asked', () => ends(a, boardId).some((e) => e.attempts >= 1));
+    await waitFor('B asked', () => ends(b, boardId).some((e) => e.attempts >= 1));
     for (const c of clients) await flush(c);
     expect(onA.ended).toEqual([]);
     expect(onB.ended).toEqual([]);
+    return { onA, onB, key };
+  }
+
+  it('reaches every client from the stored message when its publish is lost, once', async () => {
+    // Another claimant (alive: its claim does not run out) will build the message...
+    const { onA, onB, key } = await heldByAnotherClaimant(
+      'lost',
+      '2026-03-11',
+      '2026-03-12',
+      'winner',
+    );
 
     // ...and stores it, but its publish is heard by nobody.
     const expected = await finalMessage('lost', '2026-03-11');
@@ -198,23 +212,14 @@ describe.each(['standalone', 'cluster'] as const)('cycle.ended on %s Redis', (mo
   });
 
   it('is sent by another instance once the claim of one that died before storing runs out', async () => {
-    await board('orphan', '2026-03-12');
-    const onA = await client(a);
-    await watch(onA, 'orphan', { type: 'top', limit: 5 });
-    const onB = await client(b);
-    await watch(onB, 'orphan', { type: 'top', limit: 5 });
-    await rollOver('2026-03-13');
-
     // An instance claimed the end and died. Its claim is written with a long TTL so that both
     // live instances are seen waiting on it; then it runs out.
-    const key = record('orphan', '2026-03-12');
-    expect(await redis.eval(CLAIM, 1, key, 'claim:dead', 60_000)).toEqual(['CLAIMED', '']);
-    passGrace('2026-03-13');
-    await waitFor('A asked', () => ends(a, 'orphan').some((e) => e.attempts >= 1));
-    await waitFor('B asked', () => ends(b, 'orphan').some((e) => e.attempts >= 1));
-    for (const c of clients) await flush(c);
-    expect(onA.ended).toEqual([]);
-    expect(onB.ended).toEqual([]);
+    const { onA, onB, key } = await heldByAnotherClaimant(
+      'orphan',
+      '2026-03-12',
+      '2026-03-13',
+      'dead',
+    );
     expect(await redis.get(key)).toBe('claim:dead');
     await redis.pexpire(key, 200);
 
