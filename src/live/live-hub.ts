@@ -6,11 +6,13 @@ import { liveMetrics } from './live.metrics';
 import {
   BoardUpdated,
   CycleEnded,
+  Entry,
   RankChanged,
   rooms,
   ViewSpec,
   viewId,
   viewKeyPart,
+  ViewState,
 } from './live.types';
 
 /** A view with at least one subscriber on this instance, and what this instance last sent for it. */
@@ -22,6 +24,8 @@ export interface LocalView {
   epoch: string | null;
   seq: number;
   cycle: string | null;
+  /** What its room holds at (epoch, seq), when known here: ticks skip views no move reaches. */
+  entries: Entry[] | null;
 }
 
 export type SocketSub =
@@ -98,7 +102,16 @@ export class LiveHub {
     const data = socketData(socket);
     let view = this.views.get(id);
     if (!view) {
-      view = { id, key: viewKeyPart(spec), spec, members: 0, epoch: null, seq: 0, cycle: null };
+      view = {
+        id,
+        key: viewKeyPart(spec),
+        spec,
+        members: 0,
+        epoch: null,
+        seq: 0,
+        cycle: null,
+        entries: null,
+      };
       this.views.set(id, view);
       if (!this.byBoard.has(spec.boardId)) this.byBoard.set(spec.boardId, new Set());
       this.byBoard.get(spec.boardId)?.add(id);
@@ -161,10 +174,11 @@ export class LiveHub {
    * A subscriber's ack carried this state. Before the room was ever sent an update, that is what
    * it holds, so older updates still in flight are skipped and a lost one is noticed (the sweep).
    */
-  noteAcked(view: LocalView, epoch: string, seq: number): void {
+  noteAcked(view: LocalView, state: ViewState): void {
     if (view.epoch !== null) return;
-    view.epoch = epoch;
-    view.seq = seq;
+    view.epoch = state.epoch;
+    view.seq = state.seq;
+    view.entries = state.entries;
   }
 
   /** Broadcasts a published update to the view's local room, skipping slow sockets. */
@@ -172,6 +186,7 @@ export class LiveHub {
     const view = this.views.get(update.subscription);
     if (!view || !this.ns) return;
     if (view.epoch === update.epoch && update.seq <= view.seq) return;
+    view.entries = applied(view, update);
     view.epoch = update.epoch;
     view.seq = update.seq;
     this.onCycleSeen(view, update.cycle);
@@ -199,6 +214,7 @@ export class LiveHub {
     if (!view || !this.ns) return;
     view.epoch = update.epoch;
     view.seq = update.seq;
+    view.entries = update.entries ?? null;
     this.onCycleSeen(view, update.cycle);
     const room = rooms.view(update.subscription);
     this.broadcast(this.ns, room, update);
@@ -265,4 +281,14 @@ export class LiveHub {
     }
     liveMetrics.views.dec();
   }
+}
+
+/** The view's entries after `update` (null when they cannot be known from what came before). */
+function applied(view: LocalView, update: BoardUpdated): Entry[] | null {
+  if (update.entries) return update.entries;
+  if (!view.entries || view.epoch !== update.epoch || view.seq !== update.prevSeq) return null;
+  const next = [...view.entries];
+  for (const c of update.changes ?? []) next[c.position] = c.entry;
+  next.length = update.size;
+  return next;
 }

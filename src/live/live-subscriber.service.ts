@@ -11,6 +11,7 @@ import { LiveEndings } from './live-endings.service';
 import type { BoardUpdated, CycleEnded, DirtyMessage, LiveControl } from './live.types';
 import { rankSubscriptionId } from './live.types';
 import { LiveTicker } from './live-ticker.service';
+import { movesOf } from './view-moves';
 
 /**
  * The pub/sub side of the live path: dirty boards (→ the ticker, and `rank.changed` straight to
@@ -153,7 +154,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
 
   private dirty(msg: DirtyMessage): void {
     for (const e of msg.events) {
-      if (this.hub.hasViews(e.boardId)) this.ticker.markDirty(e.boardId);
+      if (this.hub.hasViews(e.boardId)) this.ticker.markMoved(e.boardId, movesOf(e));
       for (const p of e.periods) {
         this.hub.deliverRankChanged(rankSubscriptionId(e.boardId, p.period, e.playerId), {
           boardId: e.boardId,

@@ -15,6 +15,7 @@ import { LiveRepository } from './live.repository';
 import { liveMetrics } from './live.metrics';
 import type { BoardUpdated, ViewState } from './live.types';
 import { LiveViewsService, ReadCause } from './live-views.service';
+import { mayChange, MAX_MOVES, Move } from './view-moves';
 
 export const snapshotOf = (subscription: string, s: ViewState): BoardUpdated => ({
   subscription,
@@ -37,7 +38,10 @@ export const snapshotOf = (subscription: string, s: ViewState): BoardUpdated => 
 @Injectable()
 export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LiveTicker');
+  /** Boards whose every local view is re-checked next tick. */
   private dirty = new Set<string>();
+  /** Boards dirtied by submissions only, with their rank moves: only views a move reaches. */
+  private moved = new Map<string, Move[]>();
   /** Boards whose resync (snapshots to every local view) failed: retried as a resync next tick. */
   private resync = new Set<string>();
   private readonly boards = new Map<string, StoredBoard>();
@@ -73,6 +77,15 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
 
   markDirty(boardId: string): void {
     this.dirty.add(boardId);
+    this.moved.delete(boardId);
+  }
+
+  /** Submissions moved these ranks on the board: next tick re-checks the views they may reach. */
+  markMoved(boardId: string, moves: Move[]): void {
+    if (this.dirty.has(boardId)) return;
+    const all = [...(this.moved.get(boardId) ?? []), ...moves];
+    if (all.length > MAX_MOVES) this.markDirty(boardId);
+    else this.moved.set(boardId, all);
   }
 
   /** Last known config of a board with local views (cycle rollover needs its time zone). */
@@ -133,6 +146,8 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     try {
       const dirty = this.dirty;
       this.dirty = new Set();
+      const moved = this.moved;
+      this.moved = new Map();
       const resync = this.resync;
       this.resync = new Set();
       const sweep = Date.now() >= this.nextSweepMs;
@@ -141,7 +156,11 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
         for (const b of this.hub.boardsWithViews()) dirty.add(b);
       }
       this.addRolledOver(dirty);
+      for (const b of dirty) moved.delete(b);
       await Promise.all([
+        ...[...moved]
+          .filter(([b]) => !resync.has(b))
+          .map(([b, moves]) => this.refreshBoard(b, 'tick', false, false, moves)),
         ...[...resync].map((b) => this.refreshBoard(b, 'resync', true)),
         ...[...dirty]
           .filter((b) => !resync.has(b))
@@ -181,8 +200,9 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     cause: ReadCause,
     snapshot: boolean,
     catchUp = false,
+    moves: Move[] | null = null,
   ): Promise<void> {
-    const local = this.hub.viewsOf(boardId);
+    let local = this.hub.viewsOf(boardId);
     if (local.length === 0) return;
     // A failed resync is retried as one: as a plain tick it would find the state current and
     // send nothing (after a Redis restart, reads fail until the command connection is back).
@@ -198,6 +218,10 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     this.boards.set(boardId, board);
+    // Only the views a move can reach. Not under a capacity: a trim drops other players too.
+    if (moves && board.capacity === null) {
+      local = local.filter((v) => mayChange(v.spec, v.cycle, v.entries, moves));
+    }
     await Promise.all(
       local.map(async (view) => {
         try {

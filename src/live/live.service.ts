@@ -67,7 +67,7 @@ export class LiveService {
       const view = await this.hub.joinView(socket, spec);
       const state = await this.currentState(board, spec);
       this.ticker.noteCycle(view, state.cycle);
-      this.hub.noteAcked(view, state.epoch, state.seq);
+      this.hub.noteAcked(view, state);
       if (dto.since?.epoch === state.epoch) {
         const replay = await this.replay(board.boardId, spec, state, dto.since.seq);
         if (replay) return { subscription: id, ...replay };
