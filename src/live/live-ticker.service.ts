@@ -83,7 +83,8 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
   /** Submissions moved these ranks on the board: next tick re-checks the views they may reach. */
   markMoved(boardId: string, moves: Move[]): void {
     if (this.dirty.has(boardId)) return;
-    const all = [...(this.moved.get(boardId) ?? []), ...moves];
+    const all = this.moved.get(boardId) ?? [];
+    all.push(...moves);
     if (all.length > MAX_MOVES) this.markDirty(boardId);
     else this.moved.set(boardId, all);
   }
@@ -220,7 +221,17 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
     this.boards.set(boardId, board);
     // Only the views a move can reach. Not under a capacity: a trim drops other players too.
     if (moves && board.capacity === null) {
-      local = local.filter((v) => mayChange(v.spec, v.cycle, v.entries, moves));
+      // Grouped once per tick, so each view is checked against its own period's moves only.
+      const byCycle = new Map<string, Move[]>();
+      for (const m of moves) {
+        const key = `${m.period}|${m.cycle}`;
+        const group = byCycle.get(key);
+        if (group) group.push(m);
+        else byCycle.set(key, [m]);
+      }
+      local = local.filter((v) =>
+        mayChange(v.spec, v.cycle, v.entries, byCycle.get(`${v.spec.period}|${v.cycle}`) ?? []),
+      );
     }
     await Promise.all(
       local.map(async (view) => {
