@@ -39,6 +39,7 @@ import { CursorCodec } from '../../src/common/cursor-codec';
 import { Keys } from '../../src/redis/keys';
 import {
   commandCalls,
+  COUNTING_APP_ENV,
   quiesce,
   countingCommands,
   expectApiError,
@@ -89,12 +90,12 @@ describe('hostile input', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis();
     probe = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    // No rate limits: they charge a request in Redis before its input is validated.
+    // Only the requests' own commands may reach Redis while they are counted.
     t = await startLoggedApp({
       name: 'hostile',
       env: {
         REDIS_URL: redis.url,
-        RATE_LIMIT_ENABLED: 'false',
+        ...COUNTING_APP_ENV,
         RANKFEED_CURSOR_SECRET: CURSOR_SECRET,
         LOG_LEVEL: 'warn',
       },

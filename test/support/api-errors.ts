@@ -87,26 +87,27 @@ export async function countingCommands(
 }
 
 /**
+ * Settings of an app whose Redis commands a test counts: only the requests' own commands run.
+ * No fan-out worker (it polls), no background sampling of INFO, CONFIG and the fan-out backlog
+ * after the start (it runs on every instance), no rate limits (they charge a request, one script
+ * on the caller's own key, before its input is validated).
+ */
+export const COUNTING_APP_ENV = {
+  FEED_FANOUT_WORKER: 'false',
+  RATE_LIMIT_ENABLED: 'false',
+  REDIS_INFO_INTERVAL_MS: '3600000',
+} as const;
+
+/**
  * The app on its own private redis-server, so INFO commandstats count only this app's commands,
- * and a probe connection to read them. No fan-out worker: its polling would be counted too; nor
- * the background sampling of INFO and the fan-out backlog after the start. No rate limits: they charge a request (one script on the caller's own key) before its input is
- * validated, so a flood of invalid requests is limited too; here only the request's own commands
- * are counted.
+ * and a probe connection to read them; settings as COUNTING_APP_ENV.
  */
 export async function startCountingApp(
   name: string,
 ): Promise<{ t: TestApp; probe: Redis; close(): Promise<void> }> {
   const redis = await startPrivateRedis();
   const probe = new Redis(redis.url);
-  const t = await startApp({
-    name,
-    env: {
-      REDIS_URL: redis.url,
-      FEED_FANOUT_WORKER: 'false',
-      RATE_LIMIT_ENABLED: 'false',
-      REDIS_INFO_INTERVAL_MS: '3600000',
-    },
-  });
+  const t = await startApp({ name, env: { REDIS_URL: redis.url, ...COUNTING_APP_ENV } });
   return {
     t,
     probe,
