@@ -58,11 +58,12 @@ export class LiveHub {
   /** Boards with `rank.subscribe` subscriptions here → how many. */
   private readonly rankBoards = new Map<string, number>();
   /**
-   * Resolves once this instance hears the board's view updates (LiveSubscriber subscribes to its
-   * channel on the first local view); asked on every join, so later joins wait for it too.
+   * Resolves once this instance hears the board's submissions and view updates (LiveSubscriber
+   * subscribes to its channels on the first local view or rank subscription); asked on every
+   * join, so later joins wait for it too.
    */
   onBoardWatched: (boardId: string) => Promise<void> = async () => undefined;
-  /** The board's last local view is gone: its updates are not needed here any more. */
+  /** The board's last local view and rank subscription are gone: nothing of it is needed here. */
   onBoardUnwatched: (boardId: string) => void = () => undefined;
   /** Told whenever a view's cycle is seen (the ticker schedules `cycle.ended` on a change). */
   onCycleSeen: (view: LocalView, cycle: string) => void = (view, cycle) => {
@@ -83,6 +84,11 @@ export class LiveHub {
 
   boardsWithViews(): string[] {
     return [...this.byBoard.keys()];
+  }
+
+  /** Boards with local views or rank subscriptions: those whose channels this instance hears. */
+  boardsWatched(): string[] {
+    return [...new Set([...this.byBoard.keys(), ...this.rankBoards.keys()])];
   }
 
   /** Boards watched here only through `rank.subscribe` (no view): nothing else re-checks them. */
@@ -138,6 +144,7 @@ export class LiveHub {
     this.rankBoards.set(sub.boardId, (this.rankBoards.get(sub.boardId) ?? 0) + 1);
     liveMetrics.subscriptions.inc({ kind: 'rank' });
     await socket.join(rooms.rank(id));
+    await this.onBoardWatched(sub.boardId);
   }
 
   /** Removes one subscription; false when the socket had no such subscription. */
@@ -149,7 +156,10 @@ export class LiveHub {
     if (sub.kind === 'rank') {
       const n = (this.rankBoards.get(sub.boardId) ?? 1) - 1;
       if (n > 0) this.rankBoards.set(sub.boardId, n);
-      else this.rankBoards.delete(sub.boardId);
+      else {
+        this.rankBoards.delete(sub.boardId);
+        if (!this.byBoard.has(sub.boardId)) this.onBoardUnwatched(sub.boardId);
+      }
       liveMetrics.subscriptions.dec({ kind: 'rank' });
       void socket.leave(rooms.rank(id));
       return true;
@@ -277,7 +287,7 @@ export class LiveHub {
     ids?.delete(view.id);
     if (ids?.size === 0) {
       this.byBoard.delete(view.spec.boardId);
-      this.onBoardUnwatched(view.spec.boardId);
+      if (!this.rankBoards.has(view.spec.boardId)) this.onBoardUnwatched(view.spec.boardId);
     }
     liveMetrics.views.dec();
   }

@@ -14,9 +14,10 @@ import { LiveTicker } from './live-ticker.service';
 import { movesOf } from './view-moves';
 
 /**
- * The pub/sub side of the live path: dirty boards (→ the ticker, and `rank.changed` straight to
- * the submitter's subscribers), computed view updates (→ local rooms; one channel per board,
- * subscribed only while this instance has local views of it), `cycle.ended` (→
+ * The pub/sub side of the live path. Two channels per board, subscribed only while this instance
+ * has local views or rank subscriptions of it: its submissions (dirty: → the ticker, and
+ * `rank.changed` straight to the submitter's subscribers) and its computed view updates (→ local
+ * rooms). Shared channels: `cycle.ended` (→
  * LiveCycleEnds, which emits each once per instance and re-reads lost ones from Redis), and what
  * to end (deleted boards, boards made private, ended sessions → LiveEndings). Pub/sub is
  * at-most-once (DESIGN §8), so after the subscriber reconnects every local view gets a snapshot;
@@ -27,10 +28,12 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LiveSubscriber');
   private subscribed = false;
   private closing = false;
-  private readonly channels: { dirty: string; cycles: string; control: string };
+  private readonly channels: { cycles: string; control: string };
   /** Every board's view-update channel starts so (Keys.liveViewsChannel). */
   private readonly viewsPrefix: string;
-  /** Boards whose channel this instance subscribed to → the SUBSCRIBE (awaited by joins). */
+  /** Every board's dirty channel starts so (Keys.liveDirtyChannel). */
+  private readonly dirtyPrefix: string;
+  /** Boards whose channels this instance subscribed to → the SUBSCRIBE (awaited by joins). */
   private readonly watched = new Map<string, Promise<void>>();
   private readonly onMessage = (channel: string, message: string): void =>
     this.handle(channel, message);
@@ -50,11 +53,11 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {
     this.channels = {
-      dirty: keys.liveDirtyChannel(),
       cycles: keys.liveCyclesChannel(),
       control: keys.liveControlChannel(),
     };
     this.viewsPrefix = keys.liveViewsChannel('');
+    this.dirtyPrefix = keys.liveDirtyChannel('');
   }
 
   get healthy(): boolean {
@@ -89,25 +92,28 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** The fixed channels and the channel of every board with local views (idempotent). */
+  /** The channels of a board this instance has live subscribers of. */
+  private boardChannels(boardId: string): string[] {
+    return [this.keys.liveDirtyChannel(boardId), this.keys.liveViewsChannel(boardId)];
+  }
+
+  /** The shared channels and the channels of every watched board (idempotent). */
   private async subscribeAll(): Promise<void> {
-    const boards = this.hub.boardsWithViews().map((b) => this.keys.liveViewsChannel(b));
+    const boards = this.hub.boardsWatched().flatMap((b) => this.boardChannels(b));
     await this.subscriber.subscribe(...Object.values(this.channels), ...boards);
     this.subscribed = true;
   }
 
   /**
-   * The board's first local view subscribes to its channel; every join waits for that SUBSCRIBE,
-   * so an update published after the join's state was read reaches this instance. Commands on
-   * the one pub/sub connection run in order, so an UNSUBSCRIBE still in flight from the board's
-   * previous last view cannot undo it.
+   * The board's first local view or rank subscription subscribes to its channels; every join
+   * waits for that SUBSCRIBE, so a submission or an update published after the join's state was
+   * read reaches this instance. Commands on the one pub/sub connection run in order, so an
+   * UNSUBSCRIBE still in flight from the board's previous last subscriber cannot undo it.
    */
   private watch(boardId: string): Promise<void> {
     let subscribed = this.watched.get(boardId);
     if (!subscribed) {
-      subscribed = this.subscriber
-        .subscribe(this.keys.liveViewsChannel(boardId))
-        .then(() => undefined);
+      subscribed = this.subscriber.subscribe(...this.boardChannels(boardId)).then(() => undefined);
       const mine = subscribed;
       mine.catch(() => {
         if (this.watched.get(boardId) === mine) this.watched.delete(boardId);
@@ -120,7 +126,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
   private unwatch(boardId: string): void {
     this.watched.delete(boardId);
     // A failure leaves an extra subscription at worst: its messages find no local view.
-    this.subscriber.unsubscribe(this.keys.liveViewsChannel(boardId)).catch(() => undefined);
+    this.subscriber.unsubscribe(...this.boardChannels(boardId)).catch(() => undefined);
   }
 
   /** After a reconnect: subscribe again (idempotent), then snapshots for every local view. */
@@ -140,7 +146,7 @@ export class LiveSubscriber implements OnModuleInit, OnApplicationShutdown {
     try {
       if (channel.startsWith(this.viewsPrefix)) {
         this.hub.deliverUpdate(JSON.parse(message) as BoardUpdated, message);
-      } else if (channel === this.channels.dirty) {
+      } else if (channel.startsWith(this.dirtyPrefix)) {
         this.dirty(JSON.parse(message) as DirtyMessage);
       } else if (channel === this.channels.cycles) {
         this.cycleEnds.deliver(JSON.parse(message) as CycleEnded);

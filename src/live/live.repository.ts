@@ -149,8 +149,8 @@ export class LiveRepository {
     return stored === '' ? null : stored;
   }
 
-  async publishDirty(message: string): Promise<void> {
-    await this.redis.publish(this.keys.liveDirtyChannel(), message);
+  async publishDirty(boardId: string, message: string): Promise<void> {
+    await this.redis.publish(this.keys.liveDirtyChannel(boardId), message);
   }
 
   async publishControl(message: string): Promise<void> {

@@ -84,15 +84,16 @@ export class LiveService {
     const period = dto.period ?? 'all';
     const id = rankSubscriptionId(dto.boardId, period, dto.playerId);
     const board = await this.loadBoard(socket, dto.boardId, period, id);
-    await this.hub.joinRank(socket, id, {
-      kind: 'rank',
-      boardId: dto.boardId,
-      period,
-      playerId: dto.playerId,
-    });
     const cycle = currentCycle(board, period, this.clock.now());
     let mine;
     try {
+      // Join (and hear the board's submissions) before the rank is read, as for views.
+      await this.hub.joinRank(socket, id, {
+        kind: 'rank',
+        boardId: dto.boardId,
+        period,
+        playerId: dto.playerId,
+      });
       mine = (await this.reads.ranks(board, period, cycle, [dto.playerId])).entries[0];
     } catch (error) {
       this.hub.leave(socket, id);

@@ -195,14 +195,17 @@ export class Keys {
     return `${this.board(boardId)}:live:ended:${period}:${cycle}`;
   }
 
-  /** Pub/sub channel: boards changed by a submission (and the submitter's rank changes). */
-  liveDirtyChannel(): string {
-    return `${this.prefix}:live:dirty`;
+  /**
+   * Pub/sub channel of one board: its submissions (rank moves; `rank.changed` for the submitter's
+   * subscribers). Only instances with local views or rank subscriptions of the board subscribe.
+   */
+  liveDirtyChannel(boardId: string): string {
+    return `${this.prefix}:live:dirty:${boardId}`;
   }
 
   /**
-   * Pub/sub channel of one board: a `board.updated` payload per recomputed view of it. Only
-   * instances with local views of the board subscribe to it.
+   * Pub/sub channel of one board: a `board.updated` payload per recomputed view of it. Subscribed
+   * together with the board's dirty channel.
    */
   liveViewsChannel(boardId: string): string {
     return `${this.prefix}:live:views:${boardId}`;

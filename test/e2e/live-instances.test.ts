@@ -81,28 +81,47 @@ describe('live across two instances on one Redis', () => {
     });
   });
 
-  it("hears a board's view updates only while it has local views of that board", async () => {
+  it("hears a board's submissions and view updates only while it has live subscribers of it", async () => {
     await a.http.put('/v1/boards/quiet', {});
     const redis = connectStandalone();
-    const channel = new Keys(a.prefix).liveViewsChannel('quiet');
-    const listeners = async (): Promise<number> =>
-      Number(((await redis.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1]);
+    const keys = new Keys(a.prefix);
+    const channels = [keys.liveDirtyChannel('quiet'), keys.liveViewsChannel('quiet')];
+    /** Subscribers of the board's dirty and view-update channels. */
+    const listeners = async (): Promise<number[]> => {
+      const reply = (await redis.call('PUBSUB', 'NUMSUB', ...channels)) as (string | number)[];
+      return [Number(reply[1]), Number(reply[3])];
+    };
     try {
-      expect(await listeners()).toBe(0);
+      expect(await listeners()).toEqual([0, 0]);
       const onA = await viewOn(a, { boardId: 'quiet', view: { type: 'top', limit: 5 } });
-      expect(await listeners()).toBe(1); // subscribed before the ack
+      expect(await listeners()).toEqual([1, 1]); // subscribed before the ack
       const onB = await viewOn(b, { boardId: 'quiet', view: { type: 'around', playerId: 'x' } });
-      expect(await listeners()).toBe(2);
+      expect(await listeners()).toEqual([2, 2]);
 
       await a.http.post('/v1/boards/quiet/scores', { playerId: 'x', score: 5 });
       await waitFor('B to hear the update made through A', () => onB.entries.length === 1);
       await emitAck(onB.socket, 'unsubscribe', { subscription: onB.subscription });
-      await waitFor('B to leave the channel', async () => (await listeners()) === 1);
+      await waitFor('B to leave the channels', async () => (await listeners())[0] === 1);
+      expect(await listeners()).toEqual([1, 1]);
 
+      // A rank subscription alone makes B hear the board again, and its rank.changed arrives.
+      const ranks = await connectLive(b.baseUrl);
+      sockets.push(ranks);
+      const changed: { rank: number }[] = [];
+      ranks.on('rank.changed', (e) => changed.push(e));
+      const ack = await emitAck(ranks, 'rank.subscribe', { boardId: 'quiet', playerId: 'y' });
+      expect(ack).toMatchObject({ rank: null, score: null });
+      expect(await listeners()).toEqual([2, 2]);
       await a.http.post('/v1/boards/quiet/scores', { playerId: 'y', score: 9 });
       await waitFor('A to keep hearing updates', () => onA.entries.length === 2);
+      await waitFor('the rank subscriber on B to hear it', () => changed.length === 1);
+      expect(changed[0]).toMatchObject({ playerId: 'y', rank: 1, previousRank: null, score: 9 });
+      ranks.close();
+      await waitFor('B to leave again', async () => (await listeners())[0] === 1);
+
       onA.socket.close();
-      await waitFor('A to leave the channel', async () => (await listeners()) === 0);
+      await waitFor('A to leave the channels', async () => (await listeners())[0] === 0);
+      expect(await listeners()).toEqual([0, 0]);
     } finally {
       await redis.quit();
     }
