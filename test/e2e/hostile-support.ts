@@ -151,8 +151,8 @@ export const LIVE_ID_EVENTS: Array<[string, string, (id: string) => unknown]> = 
 ];
 
 /**
- * Players p1..p5 on both boards, 100,000 more on `big` (a range over all of it would take tens
- * of ms and show in SLOWLOG); `fan` follows p1..p5 and `star`, fan2 the same, fan3 p1..p3.
+ * Players p1..p5 on both boards, 100,000 more on `big` (a range over all of it would walk
+ * 100,005 elements, which the command audit reports); `fan` follows p1..p5 and `star`, fan2 the same, fan3 p1..p3.
  * `addToBig` writes members straight into big's sorted set (ties `shared`: member = player id).
  */
 export async function seed(
