@@ -107,6 +107,7 @@ export async function auditCommands(url: string): Promise<{
   const monitor = await client.monitor();
   const flagged: { command: SeenCommand; why: Unbounded }[] = [];
   let seen = 0;
+  let stopped = false;
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     seen += 1;
     const why = unboundedRead(args);
@@ -128,7 +129,10 @@ export async function auditCommands(url: string): Promise<{
       }
       return out;
     },
+    // Once only: ioredis' disconnect() of a closed stream leaves a 2 s timer behind.
     async stop() {
+      if (stopped) return;
+      stopped = true;
       monitor.disconnect();
       client.disconnect();
     },
