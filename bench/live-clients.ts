@@ -14,12 +14,113 @@
  */
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
-import { io, Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
+import { WebSocket } from 'ws';
 
 export interface ClientSpec {
   url: string;
   mode: 'service' | 'bare';
   boardId: string;
+  /**
+   * `raw`: the socket.io protocol spoken directly over `ws` (what the bench needs of it: connect
+   * to /live, events, acks, pings), about half the CPU per message of socket.io-client, which
+   * `socket.io` uses. The load generator shares the server's two cores, so its CPU is taken
+   * from the server under test; service and bare always use the same kind.
+   */
+  client: 'raw' | 'socket.io';
+}
+
+/** What the bench uses of a client socket (socket.io-client's Socket has it too). */
+interface BenchSocket {
+  readonly connected: boolean;
+  on(event: string, listener: (data: any) => void): unknown;
+  once(event: string, listener: (data: any) => void): unknown;
+  emitWithAck(event: string, data: unknown): Promise<any>;
+  close(): unknown;
+}
+
+/**
+ * A socket.io client of namespace /live over one WebSocket (engine.io protocol 4): on the
+ * engine's open packet it connects the namespace (`40/live,`), answers pings (`2` → `3`), and
+ * decodes `42/live,[event, data]` events and `43/live,<id>[data]` acks. Nothing else is needed
+ * here: no reconnection, no binary, no other namespace.
+ */
+class RawSocket implements BenchSocket {
+  connected = false;
+  private readonly ws: WebSocket;
+  private readonly listeners = new Map<string, ((data: any) => void)[]>();
+  private readonly acks = new Map<number, (data: any) => void>();
+  private nextAck = 0;
+  private static readonly NSP = '/live,';
+
+  constructor(url: string) {
+    this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
+      perMessageDeflate: false,
+    });
+    this.ws.on('message', (data) => this.frame(String(data)));
+    this.ws.on('error', (error) => this.fire('connect_error', error));
+    this.ws.on('close', () => {
+      if (!this.connected) return;
+      this.connected = false;
+      this.fire('disconnect', undefined);
+    });
+  }
+
+  on(event: string, listener: (data: any) => void): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+
+  once(event: string, listener: (data: any) => void): this {
+    const wrapped = (data: any): void => {
+      this.listeners.set(
+        event,
+        (this.listeners.get(event) ?? []).filter((l) => l !== wrapped),
+      );
+      listener(data);
+    };
+    return this.on(event, wrapped);
+  }
+
+  emitWithAck(event: string, data: unknown): Promise<any> {
+    const id = this.nextAck++;
+    return new Promise((done) => {
+      this.acks.set(id, done);
+      this.ws.send(`42${RawSocket.NSP}${id}${JSON.stringify([event, data])}`);
+    });
+  }
+
+  close(): void {
+    this.connected = false;
+    this.ws.close();
+  }
+
+  private fire(event: string, data: unknown): void {
+    for (const l of this.listeners.get(event) ?? []) l(data);
+  }
+
+  private frame(text: string): void {
+    if (text[0] === '0') return void this.ws.send(`40${RawSocket.NSP}`); // engine open
+    if (text[0] === '2') return void this.ws.send('3'); // ping
+    if (text[0] !== '4') return;
+    const kind = text[1];
+    const at = text.startsWith(RawSocket.NSP, 2) ? 2 + RawSocket.NSP.length : 2;
+    if (kind === '0') {
+      this.connected = true;
+      return this.fire('connect', undefined);
+    }
+    if (kind === '4') return this.fire('connect_error', new Error(text.slice(at)));
+    let end = at;
+    while (text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end += 1;
+    const payload = JSON.parse(text.slice(end)) as unknown[];
+    if (kind === '2') this.fire(String(payload[0]), payload[1]);
+    else if (kind === '3') {
+      const id = Number(text.slice(at, end));
+      const ack = this.acks.get(id);
+      this.acks.delete(id);
+      ack?.(payload[0]);
+    }
+  }
 }
 
 /** Latency histogram: 1 ms buckets up to 10 s (the last bucket holds everything above). */
@@ -52,7 +153,7 @@ interface Update {
 
 const spec = JSON.parse(process.argv[2]) as ClientSpec;
 const now = (): number => performance.timeOrigin + performance.now();
-const sockets: Socket[] = [];
+const sockets: BenchSocket[] = [];
 let measuring = false;
 let deliveries = 0;
 let bytes = 0;
@@ -71,7 +172,7 @@ const record = (ms: number): void => {
  * they are not new. An earlier version remembered timed entries in a set it cleared every 256
  * entries, after which a whole-view message timed entries already shown, with their old `t`.)
  */
-function track(socket: Socket, sample: boolean): void {
+function track(socket: BenchSocket, sample: boolean): void {
   let view: Entry[] = [];
   let shown = new Set<string>();
   const keyOf = (e: Entry): string => `${e.playerId}@${e.metadata?.t ?? ''}`;
@@ -112,19 +213,19 @@ function track(socket: Socket, sample: boolean): void {
 }
 
 function open(sample: boolean): Promise<void> {
-  const socket = io(`${spec.url}/live`, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-  });
+  const socket: BenchSocket =
+    spec.client === 'raw'
+      ? new RawSocket(spec.url)
+      : io(`${spec.url}/live`, { transports: ['websocket'], forceNew: true, reconnection: false });
   return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error('no subscribe ack in 30 s')), 30_000);
     socket.once('connect_error', fail);
     socket.once('connect', () => {
       track(socket, sample);
       const request = { boardId: spec.boardId, view: { type: 'top', limit: 10 } };
       socket
-        .timeout(30_000)
         .emitWithAck('board.subscribe', request)
+        .finally(() => clearTimeout(timer))
         .then((ack: { error?: unknown }) => {
           if (ack?.error) return fail(new Error(JSON.stringify(ack.error)));
           sockets.push(socket);

@@ -7,7 +7,8 @@
  * (bench/live-clients.ts). Run: `npm run bench:live`.
  * Env knobs: LIVE_SUBMITS (1000/s), LIVE_TICK_MS (100), LIVE_STEPS (subscriber counts,
  * "2500,1500,1000"), LIVE_TARGET_N (1000), LIVE_MEASURE_S (6), LIVE_WARMUP_S (2),
- * LIVE_CLIENT_PROCS (10), LIVE_MEMORY_SOCKETS (5000), SERVICE_NODE_ARGS (e.g. --cpu-prof),
+ * LIVE_CLIENT_PROCS (4), LIVE_CLIENT (`raw`, or `socket.io` for socket.io-client; see
+ * live-clients.ts), LIVE_MEMORY_SOCKETS (5000), SERVICE_NODE_ARGS (e.g. --cpu-prof),
  * LIVE_SERVICE_DIST (the build to run, `dist`; another build of the service, placed inside the
  * repository so it finds node_modules — under `cmp/`, which git and eslint ignore — can be
  * compared under the same conditions, e.g. `git worktree add /tmp/old <commit>`, build it there,
@@ -43,8 +44,11 @@ const opts = {
   targetN: num('LIVE_TARGET_N', 1000),
   measureS: num('LIVE_MEASURE_S', 6),
   warmupS: num('LIVE_WARMUP_S', 2),
-  procs: num('LIVE_CLIENT_PROCS', 10),
+  // Four: the load generator shares the server's two cores, and ten processes took ~15 % more
+  // of them for the same messages (BENCHMARKS.md, live section).
+  procs: num('LIVE_CLIENT_PROCS', 4),
   memorySockets: num('LIVE_MEMORY_SOCKETS', 5000),
+  client: (process.env.LIVE_CLIENT === 'socket.io' ? 'socket.io' : 'raw') as ClientSpec['client'],
   players: 200,
 };
 const BOARD = 'livebench';
@@ -245,7 +249,7 @@ async function main(): Promise<void> {
       `node ${process.version}, ${cpus().length} cores, Redis ${version} (private), ` +
         `LIVE_TICK_MS=${opts.tickMs}, ${opts.submits} submissions/s over ${opts.players} players ` +
         `(update: latest), steps ${opts.steps.join('/')} subscribers, ${opts.warmupS} s warmup + ` +
-        `${opts.measureS} s per step, ${opts.procs} client processes`,
+        `${opts.measureS} s per step, ${opts.procs} client processes (${opts.client} clients)`,
     );
 
     await post(`${svcUrl}/v1/boards/${BOARD}`, { update: 'latest' }, 'PUT');
@@ -257,7 +261,12 @@ async function main(): Promise<void> {
 
     const makeClients = (url: string, mode: ClientSpec['mode']): Controlled[] =>
       Array.from({ length: opts.procs }, () => {
-        const c = startPiped(js['live-clients'], { url, mode, boardId: BOARD } as ClientSpec);
+        const c = startPiped(js['live-clients'], {
+          url,
+          mode,
+          boardId: BOARD,
+          client: opts.client,
+        } as ClientSpec);
         children.push(c.child);
         controlled.push(c);
         return c;
