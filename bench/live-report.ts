@@ -129,9 +129,29 @@ export function liveReport(
     // broadcast, so the line above cannot pass at LIVE_TICK_MS=100. The same measure with the
     // tick added to the bound (the service also ingests the submissions; the bare server does not):
     `restated: deliveries/s with p99 ≤ ${tickMs} + 100 ms: service ${f0(capacity(steps, 'service', tickMs + 100))}; bare with p99 ≤ 100 ms: ${f0(bareCap)} (${(capacity(steps, 'service', tickMs + 100) / bareCap).toFixed(2)}×)`,
+    // The delivery path alone: event-loop time one broadcast takes, per recipient (each server's
+    // own measure of its room emit; the service's runs while it also ingests submissions).
+    ...broadcastCost(steps),
     memory.sockets > 0
       ? `memory: ${perSocketKiB.toFixed(1)} KiB per idle subscribed socket (service RSS ${memory.rssBeforeMiB.toFixed(0)} → ${memory.rssAfterMiB.toFixed(0)} MiB at ${memory.sockets} sockets; clients in other processes)`
       : 'memory: not measured (LIVE_MEMORY_SOCKETS=0)',
   ];
   return lines.join('\n');
+}
+
+/** Per subscriber count with both servers: broadcast time per delivery, and bare ÷ service. */
+function broadcastCost(steps: StepResult[]): string[] {
+  const perDelivery = (s: StepResult | undefined): number =>
+    s?.fanoutMs !== undefined && Number.isFinite(s.fanoutMs)
+      ? (1000 * s.fanoutMs) / s.subscribers
+      : NaN;
+  return steps
+    .filter((s) => s.server === 'service')
+    .map((svc) => {
+      const bare = steps.find((b) => b.server === 'bare' && b.subscribers === svc.subscribers);
+      const [a, b] = [perDelivery(svc), perDelivery(bare)];
+      if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+      return `broadcast cost at ${f0(svc.subscribers)} subscribers: service ${a.toFixed(1)} µs per delivery, bare ${b.toFixed(1)} µs (service delivers ${(b / a).toFixed(2)}× as much per second of broadcast)`;
+    })
+    .filter((line): line is string => line !== null);
 }
