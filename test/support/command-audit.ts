@@ -1,10 +1,16 @@
 import { Redis } from 'ioredis';
 
 /**
- * Most elements one command may make Redis walk: the largest page the API serves (1,000) plus the
- * one more a paged read asks for to tell whether another page follows.
+ * Most elements a range may cover (DESIGN §3): the largest page the API serves (limit ≤ 100, API
+ * §0) plus the one more a paged read asks for to tell whether another page follows.
  */
-export const MAX_ELEMENTS = 1001;
+export const MAX_RANGE = 101;
+/**
+ * Most elements one step of a batched walk may cover: a SCAN's COUNT, the members of one ZMSCORE
+ * or MGET, a whole small key (a score batch has at most 1,000 entries, a follower walk takes 1,000
+ * per SSCAN).
+ */
+export const MAX_BATCH = 1000;
 
 /** One command the server executed; `source` is `lua` for a command run inside a script. */
 export interface SeenCommand {
@@ -29,9 +35,9 @@ function indexRange(key: string, start: string, stop: string): Unbounded | null 
   const a = int(start);
   const b = int(stop);
   if (a === null || b === null) return { reason: `range ${start} ${stop} is not numeric` };
-  if (a >= 0 && b >= 0)
-    return b - a + 1 > MAX_ELEMENTS ? { reason: `${b - a + 1} elements` } : null;
-  if (a < 0 && b < 0) return b - a + 1 > MAX_ELEMENTS ? { reason: `${b - a + 1} elements` } : null;
+  if ((a >= 0 && b >= 0) || (a < 0 && b < 0)) {
+    return b - a + 1 > MAX_RANGE ? { reason: `${b - a + 1} elements` } : null;
+  }
   return { wholeKeys: [key] };
 }
 
@@ -39,7 +45,7 @@ function indexRange(key: string, start: string, stop: string): Unbounded | null 
 function valueRange(key: string, args: string[]): Unbounded | null {
   const count = limitCount(args);
   if (count === null || count < 0) return { wholeKeys: [key] };
-  return count > MAX_ELEMENTS ? { reason: `LIMIT ${count}` } : null;
+  return count > MAX_RANGE ? { reason: `LIMIT ${count}` } : null;
 }
 
 const WHOLE_KEY = new Set(['smembers', 'hgetall', 'hkeys', 'hvals', 'sort', 'sort_ro']);
@@ -47,8 +53,9 @@ const SET_ALGEBRA = new Set(['sinter', 'sunion', 'sdiff', 'sintercard']);
 const MANY_ARGS = new Set(['zmscore', 'smismember', 'hmget', 'mget', 'exists']);
 
 /**
- * Whether a read can make Redis walk more than MAX_ELEMENTS elements (null: it cannot). Reads
- * only: a write's work is bounded by its request (a batch of at most 1,000 entries).
+ * Whether a read can make Redis walk a range of more than MAX_RANGE elements, or more than
+ * MAX_BATCH of anything else (null: it cannot). Reads only: a write's work is bounded by its
+ * request (a batch of at most 1,000 entries).
  */
 export function unboundedRead(args: string[]): Unbounded | null {
   const [name, ...rest] = args;
@@ -57,7 +64,7 @@ export function unboundedRead(args: string[]): Unbounded | null {
   if (['scan', 'sscan', 'hscan', 'zscan'].includes(cmd)) {
     const at = rest.findIndex((a) => a.toUpperCase() === 'COUNT');
     const count = at < 0 ? 10 : int(rest[at + 1]);
-    return count === null || count > MAX_ELEMENTS ? { reason: `COUNT ${rest[at + 1]}` } : null;
+    return count === null || count > MAX_BATCH ? { reason: `COUNT ${rest[at + 1]}` } : null;
   }
   if (cmd === 'zrange' || cmd === 'zrangestore') {
     const [key, start, stop, ...opts] = cmd === 'zrange' ? rest : rest.slice(1);
@@ -76,7 +83,7 @@ export function unboundedRead(args: string[]): Unbounded | null {
     const n = int(rest[first]) ?? 0;
     return { wholeKeys: rest.slice(first + 1, first + 1 + n) };
   }
-  if (MANY_ARGS.has(cmd) && rest.length > MAX_ELEMENTS + 1) {
+  if (MANY_ARGS.has(cmd) && rest.length > MAX_BATCH + 1) {
     return { reason: `${rest.length} arguments` };
   }
   return null;
@@ -95,8 +102,8 @@ async function sizeOf(redis: Redis, key: string): Promise<number> {
 
 /**
  * Every command `url`'s server executes from now on, Lua-internal ones included (MONITOR), and
- * then which of them could walk more than MAX_ELEMENTS elements. A whole-key read counts only if
- * its key holds more than that when `violations` runs (keys seeded up front and kept).
+ * then which of them could walk too many elements (unboundedRead). A whole-key read counts only
+ * if its key holds more than MAX_BATCH when `violations` runs (keys seeded up front and kept).
  */
 export async function auditCommands(url: string): Promise<{
   seen: () => number;
@@ -123,7 +130,7 @@ export async function auditCommands(url: string): Promise<{
         else {
           for (const key of why.wholeKeys) {
             const size = await sizeOf(probe, key);
-            if (size > MAX_ELEMENTS) out.push(`${describe(command)} (whole ${key}: ${size})`);
+            if (size > MAX_BATCH) out.push(`${describe(command)} (whole ${key}: ${size})`);
           }
         }
       }
