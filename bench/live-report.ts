@@ -26,6 +26,8 @@ export interface StepResult {
   /** Share of the machine (all cores) used by processes other than this run's. */
   otherCpuPct: number;
   rssMiB: number;
+  /** Server processes (service instances; bare: 1). CPU and RSS are their sums. */
+  instances?: number;
   submitsPerSec?: number;
   submitSkipped?: number;
   /** Submission send → HTTP response (ms), service steps only. */
@@ -141,9 +143,10 @@ export function liveReport(
 
 /** Per subscriber count with both servers: broadcast time per delivery, and bare ÷ service. */
 function broadcastCost(steps: StepResult[]): string[] {
+  // One instance's broadcast reaches its share of the subscribers.
   const perDelivery = (s: StepResult | undefined): number =>
     s?.fanoutMs !== undefined && Number.isFinite(s.fanoutMs)
-      ? (1000 * s.fanoutMs) / s.subscribers
+      ? (1000 * s.fanoutMs * (s.instances ?? 1)) / s.subscribers
       : NaN;
   return steps
     .filter((s) => s.server === 'service')

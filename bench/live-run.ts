@@ -7,6 +7,8 @@
  * (bench/live-clients.ts). Run: `npm run bench:live`.
  * Env knobs: LIVE_SUBMITS (1000/s), LIVE_TICK_MS (100), LIVE_STEPS (subscriber counts,
  * "2500,1500,1000"), LIVE_TARGET_N (1000), LIVE_MEASURE_S (6), LIVE_WARMUP_S (2),
+ * LIVE_INSTANCES (1: service processes on one Redis, each getting a share of the client processes
+ * and of the submissions; CPU and memory are summed, the inside metrics are the first one's),
  * LIVE_CLIENT_PROCS (4), LIVE_CLIENT (`raw`, or `socket.io` for socket.io-client; see
  * live-clients.ts), LIVE_MEMORY_SOCKETS (5000), SERVICE_NODE_ARGS (e.g. --cpu-prof),
  * LIVE_SERVICE_DIST (the build to run, `dist`; another build of the service, placed inside the
@@ -49,6 +51,7 @@ const opts = {
   procs: num('LIVE_CLIENT_PROCS', 4),
   memorySockets: num('LIVE_MEMORY_SOCKETS', 5000),
   client: (process.env.LIVE_CLIENT === 'socket.io' ? 'socket.io' : 'raw') as ClientSpec['client'],
+  instances: num('LIVE_INSTANCES', 1),
   players: 200,
 };
 const BOARD = 'livebench';
@@ -71,6 +74,8 @@ class Controlled {
   ask<T = any>(cmd: object): Promise<T> {
     return new Promise<T>((resolveAsk, reject) => {
       const onExit = (): void => reject(new Error(`child exited:\n${this.child.output()}`));
+      // Exited already (e.g. failed at start): its 'exit' will not come again.
+      if (this.child.proc.exitCode !== null || this.child.proc.signalCode !== null) return onExit();
       this.child.proc.once('exit', onExit);
       this.waiting.push((msg) => {
         this.child.proc.off('exit', onExit);
@@ -143,9 +148,12 @@ function ownSubmissions(samples: LiveSample[], entered: number[]): number[] {
 }
 
 interface Pids {
-  server: number;
+  /** The server processes (several service instances with LIVE_INSTANCES). */
+  servers: number[];
   others: number[];
 }
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /** Measures one step: every client process for `measureS`, CPU of each of our processes. */
 async function measureStep(
@@ -157,10 +165,10 @@ async function measureStep(
   metricsUrl?: string,
 ): Promise<StepResult> {
   await sleep(opts.warmupS * 1000);
-  const ours = [pids.server, ...pids.others];
+  const ours = [...pids.servers, ...pids.others];
   const metrics0 = metricsUrl ? await scrape(metricsUrl) : null;
   const cpu0 = ours.map((p) => procStats(p).cpuMs);
-  const waited0 = runQueueMs(pids.server);
+  const waited0 = sum(pids.servers.map(runQueueMs));
   const machine0 = machineBusyMs();
   const t0 = Date.now();
   const startUs = monotonicUs();
@@ -171,7 +179,7 @@ async function measureStep(
   const elapsedMs = Date.now() - t0;
   const metrics1 = metricsUrl ? await scrape(metricsUrl) : null;
   const cpu1 = ours.map((p) => procStats(p).cpuMs);
-  const waited1 = runQueueMs(pids.server);
+  const waited1 = sum(pids.servers.map(runQueueMs));
   const machine1 = machineBusyMs();
   const used = cpu1.map((c, i) => c - cpu0[i]);
   const oursMs = used.reduce((a, b) => a + b, 0);
@@ -192,11 +200,12 @@ async function measureStep(
     avgMessageBytes: sampled ? samples.reduce((a, s) => a + s.bytes, 0) / sampled : 0,
     connected: samples.reduce((a, s) => a + s.sockets, 0),
     disconnects: samples.reduce((a, s) => a + s.disconnects, 0),
-    serverCpuPct: (100 * used[0]) / elapsedMs,
+    serverCpuPct: (100 * sum(used.slice(0, pids.servers.length))) / elapsedMs,
     serverRunQueuePct: (100 * (waited1 - waited0)) / elapsedMs,
     clientCpuPct: (100 * samples.reduce((a, s) => a + s.cpuMs, 0)) / elapsedMs,
     otherCpuPct: Math.max(0, (100 * (machine1 - machine0 - oursMs)) / (elapsedMs * cpus().length)),
-    rssMiB: procStats(pids.server).rssMiB,
+    rssMiB: sum(pids.servers.map((p) => procStats(p).rssMiB)),
+    instances: pids.servers.length,
     windowUs: { start: startUs, end: endUs },
     ...(metrics0 && metrics1 ? windowFields(serviceWindow(metrics0, metrics1, elapsedMs)) : {}),
     ...(entered
@@ -221,35 +230,44 @@ async function main(): Promise<void> {
   const began = Date.now();
   try {
     const version = (/redis_version:(\S+)/.exec(await redis.info('server')) ?? [])[1];
-    const [svcPort, barePort] = [await freePort(), await freePort()];
+    const barePort = await freePort();
     const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const dist = resolve(ROOT, process.env.LIVE_SERVICE_DIST ?? 'dist');
-    const service = start(process.execPath, [...nodeArgs, join(dist, 'main.js')], {
-      PORT: String(svcPort),
-      HOST: '127.0.0.1',
-      REDIS_URL: redisProc.url,
-      RANKFEED_PREFIX: `bench_${randomBytes(4).toString('hex')}`,
-      RATE_LIMIT_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-      RANKFEED_EMBEDDED_REDIS: 'never',
-      RANKFEED_API_KEYS: '',
-      RANKFEED_API_KEYS_FILE: '',
-      NODE_ENV: 'development',
-      LIVE_TICK_MS: String(opts.tickMs),
-    });
-    children.push(service);
-    const svcUrl = `http://127.0.0.1:${svcPort}`;
+    const prefix = `bench_${randomBytes(4).toString('hex')}`;
+    const services: Child[] = [];
+    const svcUrls: string[] = [];
+    for (let i = 0; i < opts.instances; i += 1) {
+      const port = await freePort();
+      const service = start(process.execPath, [...nodeArgs, join(dist, 'main.js')], {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        REDIS_URL: redisProc.url,
+        RANKFEED_PREFIX: prefix,
+        RATE_LIMIT_ENABLED: 'false',
+        LOG_LEVEL: 'warn',
+        RANKFEED_EMBEDDED_REDIS: 'never',
+        RANKFEED_API_KEYS: '',
+        RANKFEED_API_KEYS_FILE: '',
+        NODE_ENV: 'development',
+        LIVE_TICK_MS: String(opts.tickMs),
+      });
+      children.push(service);
+      services.push(service);
+      svcUrls.push(`http://127.0.0.1:${port}`);
+    }
+    const svcUrl = svcUrls[0];
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const bare = startPiped(js['live-bare'], {}, { PORT: String(barePort) });
     children.push(bare.child);
     controlled.push(bare);
-    await waitForHttp(`${svcUrl}/health/ready`, service);
+    for (const [i, url] of svcUrls.entries()) await waitForHttp(`${url}/health/ready`, services[i]);
     await waitForHttp(`${bareUrl}/health`, bare.child);
     console.log(
       `node ${process.version}, ${cpus().length} cores, Redis ${version} (private), ` +
         `LIVE_TICK_MS=${opts.tickMs}, ${opts.submits} submissions/s over ${opts.players} players ` +
         `(update: latest), steps ${opts.steps.join('/')} subscribers, ${opts.warmupS} s warmup + ` +
-        `${opts.measureS} s per step, ${opts.procs} client processes (${opts.client} clients)`,
+        `${opts.measureS} s per step, ${opts.procs} client processes (${opts.client} clients), ` +
+        `${opts.instances} service instance(s)`,
     );
 
     await post(`${svcUrl}/v1/boards/${BOARD}`, { update: 'latest' }, 'PUT');
@@ -259,10 +277,11 @@ async function main(): Promise<void> {
     }));
     await post(`${svcUrl}/v1/boards/${BOARD}/scores/batch`, { entries: seed });
 
-    const makeClients = (url: string, mode: ClientSpec['mode']): Controlled[] =>
-      Array.from({ length: opts.procs }, () => {
+    // Client process i talks to server urls[i % urls.length].
+    const makeClients = (urls: string[], mode: ClientSpec['mode']): Controlled[] =>
+      Array.from({ length: opts.procs }, (_, i) => {
         const c = startPiped(js['live-clients'], {
-          url,
+          url: urls[i % urls.length],
           mode,
           boardId: BOARD,
           client: opts.client,
@@ -272,7 +291,7 @@ async function main(): Promise<void> {
         return c;
       });
     const submitter = startPiped(js['live-submit'], {
-      url: svcUrl,
+      urls: svcUrls,
       boardId: BOARD,
       players: opts.players,
       maxInFlight: 256,
@@ -284,13 +303,14 @@ async function main(): Promise<void> {
     controlled.push(submitter);
 
     // 1. Memory per idle subscribed socket (nothing is submitted yet).
-    const svcPid = service.proc.pid as number;
-    const svcClients = makeClients(svcUrl, 'service');
+    const svcPids = services.map((c) => c.proc.pid as number);
+    const svcRss = (): number => sum(svcPids.map((p) => procStats(p).rssMiB));
+    const svcClients = makeClients(svcUrls, 'service');
     await sleep(1000);
-    const rss0 = procStats(svcPid).rssMiB;
+    const rss0 = svcRss();
     await setSockets(svcClients, opts.memorySockets);
     await sleep(3000);
-    const rss1 = procStats(svcPid).rssMiB;
+    const rss1 = svcRss();
     const memory = { sockets: opts.memorySockets, rssBeforeMiB: rss0, rssAfterMiB: rss1 };
     if (opts.memorySockets > 0) {
       console.log(
@@ -315,7 +335,7 @@ async function main(): Promise<void> {
         n,
         svcClients,
         {
-          server: svcPid,
+          servers: svcPids,
           others: [redisPid, submitter.child.proc.pid as number, ...clientPids(svcClients)],
         },
         async () => {
@@ -341,7 +361,7 @@ async function main(): Promise<void> {
     );
 
     // 3. The bare socket.io broadcast: same subscriber steps, payload size and message rate.
-    const bareClients = makeClients(bareUrl, 'bare');
+    const bareClients = makeClients([bareUrl], 'bare');
     for (const n of opts.steps) {
       // Connect with the broadcast off, so the handshakes do not compete with it.
       await bare.ask({ cmd: 'emit', size: 0 });
@@ -351,7 +371,7 @@ async function main(): Promise<void> {
         'bare',
         n,
         bareClients,
-        { server: bare.child.proc.pid as number, others: clientPids(bareClients) },
+        { servers: [bare.child.proc.pid as number], others: clientPids(bareClients) },
         async () => {
           const e = await bare.ask<{ emits: number; emitMs: number }>({ cmd: 'stats' });
           return { fanoutMs: e.emits ? e.emitMs / e.emits : NaN };

@@ -15,7 +15,8 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 export interface SubmitSpec {
-  url: string;
+  /** Service instances: submissions go to them in turn. */
+  urls: string[];
   boardId: string;
   players: number;
   maxInFlight: number;
@@ -23,7 +24,7 @@ export interface SubmitSpec {
 }
 
 const spec = JSON.parse(process.argv[2]) as SubmitSpec;
-const target = new URL(`${spec.url}/v1/boards/${spec.boardId}/scores`);
+const targets = spec.urls.map((url) => new URL(`${url}/v1/boards/${spec.boardId}/scores`));
 const agent = new Agent({ keepAlive: true, maxSockets: spec.maxInFlight });
 const stats = { sent: 0, ok: 0, failed: 0, skipped: 0 };
 const RESPONSE_BUCKETS = 10_001;
@@ -50,7 +51,7 @@ function submit(): void {
     metadata: { t },
   });
   const req = request(
-    target,
+    targets[stats.sent % targets.length],
     {
       method: 'POST',
       agent,
