@@ -241,6 +241,8 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
             withEntries: snapshot,
           });
           if (r.kind === 'busy') retry.add(boardId);
+          // Held by another instance: what this one heard may be newer than that state.
+          if (r.kind === 'state' && r.deferred) this.dirty.add(boardId);
           if (r.kind === 'gone') this.gone(boardId);
           if (r.kind !== 'state') return;
           this.noteCycle(view, r.state.cycle);

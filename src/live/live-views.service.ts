@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
 import { BoardReadsService } from '../leaderboards/board-reads.service';
 import { currentCycle } from '../leaderboards/cycle-policy';
 import type { Cycle } from '../leaderboards/cycles';
@@ -15,13 +16,27 @@ import { diffView } from './view-diff';
 export type ReadCause = 'tick' | 'subscribe' | 'resync';
 
 export type RefreshResult =
-  /** The state subscribers should hold now (entries included when asked for or recomputed). */
-  | { kind: 'state'; state: ViewState; published: BoardUpdated | null }
+  /**
+   * The state subscribers should hold now (entries included when asked for or recomputed).
+   * `deferred`: another instance holds the view (recomputing it, or cooling down after doing so),
+   * so changes this instance heard of may not be in it yet: check again next tick.
+   */
+  | { kind: 'state'; state: ViewState; published: BoardUpdated | null; deferred?: boolean }
   /** Another instance holds the claim and no state exists yet, or it moved on meanwhile: retry. */
   | { kind: 'busy' }
   | { kind: 'gone' };
 
 const newEpoch = (): string => randomBytes(6).toString('base64url');
+
+/**
+ * After an instance claims a view, other instances' ticks may not claim it for this share of
+ * LIVE_TICK_MS (its own may: it keeps the view at its own cadence). Every instance with
+ * subscribers of a board ticks it at its own phase; without the cool-down, N instances recomputed
+ * and published a busy view N times per tick (measured: 2 instances, ~20 updates/s at a 100 ms
+ * tick). Shorter than a tick, so when the claimant stops ticking the view another takes over
+ * within one of its own ticks.
+ */
+const COOL_DOWN_SHARE = 0.75;
 
 /**
  * Recomputes views: once per view and change, whatever the number of subscribers or instances.
@@ -33,11 +48,16 @@ export class LiveViewsService {
   /** Identifies this instance's claims. */
   private readonly owner = randomBytes(8).toString('hex');
 
+  private readonly coolDownMs: number;
+
   constructor(
     private readonly repo: LiveRepository,
     private readonly reads: BoardReadsService,
     private readonly clock: Clock,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.coolDownMs = Math.floor(config.live.tickMs * COOL_DOWN_SHARE);
+  }
 
   async refresh(
     board: StoredBoard,
@@ -51,12 +71,14 @@ export class LiveViewsService {
     const claim = await this.repo.claim(board.boardId, key, cycle, this.owner, {
       force: opts.force ?? false,
       withEntries: opts.withEntries ?? false,
+      // A subscriber's ack and a resync want the current state now; only ticks wait.
+      throughCoolDown: cause !== 'tick',
     });
     if (claim.status === 'GONE') return { kind: 'gone' };
     if (claim.status !== 'CLAIMED') {
-      return claim.state
-        ? { kind: 'state', state: claim.state, published: null }
-        : { kind: 'busy' };
+      if (!claim.state) return { kind: 'busy' };
+      const deferred = claim.status === 'LOCKED';
+      return { kind: 'state', state: claim.state, published: null, deferred };
     }
     liveMetrics.viewReads.inc({ cause });
     const entries = await this.read(board, spec, current);
@@ -74,6 +96,8 @@ export class LiveViewsService {
       ver: claim.ver,
       update: update ? JSON.stringify(update) : null,
       owner: this.owner,
+      claimedAt: claim.at,
+      coolDownMs: this.coolDownMs,
     });
     if (!stored) return { kind: 'busy' };
     if (update) liveMetrics.updatesPublished.inc();

@@ -10,6 +10,8 @@ export interface Claim {
   status: ClaimStatus;
   /** The board's content version when claimed. */
   ver: string;
+  /** Redis server time of the claim (ms): the cool-down after the store counts from it. */
+  at: number;
   /** The stored state (entries empty unless asked for or claimed); null when there is none. */
   state: ViewState | null;
 }
@@ -23,6 +25,10 @@ export interface StoreCommand {
   /** Wire JSON of the update to log and publish; null when only the version moves. */
   update: string | null;
   owner: string;
+  /** Claim.at of the claim this store ends. */
+  claimedAt: number;
+  /** How long after the claim no instance may claim the view again (ms). */
+  coolDownMs: number;
 }
 
 /** How many updates a view keeps for `since` replays. */
@@ -57,9 +63,9 @@ export class LiveRepository {
     viewKey: string,
     cycle: string,
     owner: string,
-    opts: { force: boolean; withEntries: boolean },
+    opts: { force: boolean; withEntries: boolean; throughCoolDown: boolean },
   ): Promise<Claim> {
-    const [status, ver, epoch, stateCycle, seq, entries] = await this.redis.rfClaimView(
+    const [status, ver, epoch, stateCycle, seq, entries, at] = await this.redis.rfClaimView(
       4,
       this.keys.boardConfig(boardId),
       this.keys.liveViewState(boardId, viewKey),
@@ -71,6 +77,7 @@ export class LiveRepository {
       STATE_TTL_MS,
       opts.force ? '1' : '0',
       opts.withEntries ? '1' : '0',
+      opts.throughCoolDown ? '1' : '0',
     );
     const state: ViewState | null =
       epoch === ''
@@ -81,7 +88,7 @@ export class LiveRepository {
             seq: Number(seq),
             entries: entries === '' ? [] : (JSON.parse(entries) as Entry[]),
           };
-    return { status: status as ClaimStatus, ver, state };
+    return { status: status as ClaimStatus, ver, at: Number(at), state };
   }
 
   /** Compare-and-set of the view's state; appends and publishes the update in the same step. */
@@ -103,6 +110,8 @@ export class LiveRepository {
       STATE_TTL_MS,
       this.keys.liveViewsChannel(cmd.boardId),
       cmd.owner,
+      cmd.claimedAt,
+      cmd.coolDownMs,
     );
     return reply === 'OK';
   }

@@ -17,9 +17,12 @@ ARGV[9]  log cap (entries kept)
 ARGV[10] state TTL (ms)
 ARGV[11] channel to publish on
 ARGV[12] lock owner token
+ARGV[13] when the caller claimed the view (server ms, from claim-view)
+ARGV[14] cool-down (ms from the claim) during which no instance may claim the view again
 
-Returns 'OK', or 'STALE' when the state moved on meanwhile (nothing written). The lock is
-released either way when the caller still owns it.
+Returns 'OK', or 'STALE' when the state moved on meanwhile (nothing written). Either way, when the
+caller still owns the lock it becomes its cool-down, 'cooling:<owner>', for the rest of ARGV[14]
+(deleted when that has passed already); see claim-view.
 ]]
 
 local stateKey, logKey, lockKey = KEYS[1], KEYS[2], KEYS[3]
@@ -38,5 +41,14 @@ if (cur[1] or '') == ARGV[1] and (cur[2] or '') == ARGV[2] then
   if redis.call('EXISTS', logKey) == 1 then redis.call('PEXPIRE', logKey, ARGV[10]) end
   result = 'OK'
 end
-if redis.call('GET', lockKey) == ARGV[12] then redis.call('DEL', lockKey) end
+if redis.call('GET', lockKey) == ARGV[12] then
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local left = tonumber(ARGV[13]) + tonumber(ARGV[14]) - now
+  if left > 0 then
+    redis.call('SET', lockKey, 'cooling:' .. ARGV[12], 'PX', left)
+  else
+    redis.call('DEL', lockKey)
+  end
+end
 return result
