@@ -182,14 +182,14 @@ describe('live subscriptions ended by board changes', () => {
     expect(reader.ended()).toEqual([]);
   });
 
-  it('ends the views of a board found gone by the periodic re-check (control message lost)', async () => {
-    await seed('vanished');
-    const w = await watch(a, READER);
-    const id = await subscribe(w, 'board.subscribe', top('vanished'));
-    // The board's configuration disappears without the service's DELETE (so without a message).
+  /**
+   * Deletes the board's configuration without the service's DELETE (so without a control
+   * message), then expects the periodic re-check to end subscription `id` of `w`.
+   */
+  async function vanishedUnder(t: TestApp, w: Watched, id: string, boardId: string) {
     const redis = connectStandalone();
     try {
-      expect(await redis.del(new Keys(a.prefix).boardConfig('vanished'))).toBe(1);
+      expect(await redis.del(new Keys(t.prefix).boardConfig(boardId))).toBe(1);
     } finally {
       await redis.quit();
     }
@@ -197,27 +197,22 @@ describe('live subscriptions ended by board changes', () => {
     expect(w.ended()).toEqual([
       {
         subscription: id,
-        reason: { code: 'BOARD_NOT_FOUND', message: 'board vanished was deleted' },
+        reason: { code: 'BOARD_NOT_FOUND', message: `board ${boardId} was deleted` },
       },
     ]);
+  }
+
+  it('ends the views of a board found gone by the periodic re-check (control message lost)', async () => {
+    await seed('vanished');
+    const w = await watch(a, READER);
+    const id = await subscribe(w, 'board.subscribe', top('vanished'));
+    await vanishedUnder(a, w, id, 'vanished');
   });
 
   it('ends a rank.subscribe of a board found gone by the re-check, with no view of it here', async () => {
     await seed('rankonly');
     const w = await watch(b, READER);
     const id = await subscribe(w, 'rank.subscribe', { boardId: 'rankonly', playerId: 'p1' });
-    const redis = connectStandalone();
-    try {
-      expect(await redis.del(new Keys(b.prefix).boardConfig('rankonly'))).toBe(1);
-    } finally {
-      await redis.quit();
-    }
-    await waitFor('subscription.ended from the re-check', () => w.ended().length === 1);
-    expect(w.ended()).toEqual([
-      {
-        subscription: id,
-        reason: { code: 'BOARD_NOT_FOUND', message: 'board rankonly was deleted' },
-      },
-    ]);
+    await vanishedUnder(b, w, id, 'rankonly');
   });
 });
