@@ -43,6 +43,9 @@ const opts = {
   submits: num('LIVE_SUBMITS', 1000),
   tickMs: num('LIVE_TICK_MS', 100),
   steps: (process.env.LIVE_STEPS ?? '2500,1500,1000').split(',').map(Number),
+  // The bare broadcast also runs at these (more) subscribers: its capacity at p99 ≤ 100 ms is
+  // above the service's steps, and the deliveries ratio must not be capped by them.
+  bareSteps: (process.env.LIVE_BARE_STEPS ?? '4000,3000').split(',').filter(Boolean).map(Number),
   targetN: num('LIVE_TARGET_N', 1000),
   measureS: num('LIVE_MEASURE_S', 6),
   warmupS: num('LIVE_WARMUP_S', 2),
@@ -265,7 +268,8 @@ async function main(): Promise<void> {
     console.log(
       `node ${process.version}, ${cpus().length} cores, Redis ${version} (private), ` +
         `LIVE_TICK_MS=${opts.tickMs}, ${opts.submits} submissions/s over ${opts.players} players ` +
-        `(update: latest), steps ${opts.steps.join('/')} subscribers, ${opts.warmupS} s warmup + ` +
+        `(update: latest), steps ${opts.steps.join('/')} subscribers (bare also ` +
+        `${opts.bareSteps.join('/') || 'none'}), ${opts.warmupS} s warmup + ` +
         `${opts.measureS} s per step, ${opts.procs} client processes (${opts.client} clients), ` +
         `${opts.instances} service instance(s)`,
     );
@@ -362,7 +366,8 @@ async function main(): Promise<void> {
 
     // 3. The bare socket.io broadcast: same subscriber steps, payload size and message rate.
     const bareClients = makeClients([bareUrl], 'bare');
-    for (const n of opts.steps) {
+    const bareSteps = [...new Set([...opts.bareSteps, ...opts.steps])].sort((a, b) => b - a);
+    for (const n of bareSteps) {
       // Connect with the broadcast off, so the handshakes do not compete with it.
       await bare.ask({ cmd: 'emit', size: 0 });
       await setSockets(bareClients, n);
