@@ -6,7 +6,8 @@
  * one submitter (bench/live-submit.ts) and LIVE_CLIENT_PROCS client processes
  * (bench/live-clients.ts). Run: `npm run bench:live`.
  * Env knobs: LIVE_SUBMITS (1000/s), LIVE_TICK_MS (100), LIVE_STEPS (subscriber counts,
- * "2500,1500,1000"), LIVE_TARGET_N (1000), LIVE_MEASURE_S (6), LIVE_WARMUP_S (2),
+ * "2500,1500,1000"), LIVE_BARE_STEPS (more subscriber counts for the bare broadcast only,
+ * "4000,3000"; empty for none), LIVE_TARGET_N (1000), LIVE_MEASURE_S (6), LIVE_WARMUP_S (2),
  * LIVE_INSTANCES (1: service processes on one Redis, each getting a share of the client processes
  * and of the submissions; CPU and memory are summed, the inside metrics are the first one's),
  * LIVE_CLIENT_PROCS (4), LIVE_CLIENT (`raw`, or `socket.io` for socket.io-client; see
