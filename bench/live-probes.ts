@@ -17,12 +17,18 @@ export function runQueueMs(pid: number): number {
   }
 }
 
-/** The service's live counters and event-loop delay (prom-client resets that histogram per scrape). */
+/**
+ * The service's live counters, event-loop delay (prom-client resets that histogram per scrape),
+ * GC time (all kinds summed) and heap in use.
+ */
 export async function scrape(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const m = /^(rankfeed_(?:live|nodejs_eventloop)\w*)(?:\{[^}]*\})? (\S+)$/.exec(line);
+    const m =
+      /^(rankfeed_(?:live|nodejs_eventloop|nodejs_gc_duration_seconds_sum|nodejs_heap_size_used_bytes)\w*)(?:\{[^}]*\})? (\S+)$/.exec(
+        line,
+      );
     if (m) out.set(m[1], (out.get(m[1]) ?? 0) + Number(m[2]));
   }
   return out;
@@ -48,6 +54,8 @@ export function serviceWindow(
     loopDelayP50Ms: lag('p50'),
     loopDelayP99Ms: lag('p99'),
     loopDelayMaxMs: lag('max'),
+    gcMsPerSec: (1000 * d('rankfeed_nodejs_gc_duration_seconds_sum') * 1000) / ms,
+    heapUsedMiB: (b.get('rankfeed_nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20,
   };
 }
 

@@ -50,6 +50,10 @@ export interface ServiceWindow {
   loopDelayP50Ms: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** ms of garbage collection per second of the window (all kinds). */
+  gcMsPerSec: number;
+  /** Heap in use at the end of the window. */
+  heapUsedMiB: number;
 }
 
 export interface MemoryResult {
@@ -94,11 +98,11 @@ export function liveReport(
     .filter((s) => s.service)
     .map((s) => {
       const w = s.service as ServiceWindow;
-      return `| ${f0(s.subscribers)} | ${s.responseP50 ?? '—'} / ${s.responseP99 ?? '—'} | ${w.ticksPerSec.toFixed(1)} | ${w.tickMeanMs.toFixed(1)} | ${w.updatesPerSec.toFixed(1)} | ${f0(w.dirtyPerSec)} | ${w.loopDelayP50Ms.toFixed(1)} / ${w.loopDelayP99Ms.toFixed(1)} / ${w.loopDelayMaxMs.toFixed(0)} |`;
+      return `| ${f0(s.subscribers)} | ${s.responseP50 ?? '—'} / ${s.responseP99 ?? '—'} | ${w.ticksPerSec.toFixed(1)} | ${w.tickMeanMs.toFixed(1)} | ${w.updatesPerSec.toFixed(1)} | ${f0(w.dirtyPerSec)} | ${w.loopDelayP50Ms.toFixed(1)} / ${w.loopDelayP99Ms.toFixed(1)} / ${w.loopDelayMaxMs.toFixed(0)} | ${w.gcMsPerSec.toFixed(0)} | ${f0(w.heapUsedMiB)} |`;
     });
   const insideTable = [
-    '| subscribers | submit→HTTP response p50 / p99 ms | ticks/s | tick mean ms | updates published/s | dirty messages/s | event-loop delay p50 / p99 / max ms |',
-    '|--:|--:|--:|--:|--:|--:|--:|',
+    '| subscribers | submit→HTTP response p50 / p99 ms | ticks/s | tick mean ms | updates published/s | dirty messages/s | event-loop delay p50 / p99 / max ms | GC ms/s | heap used MiB |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...inside,
   ].join('\n');
   const appearances = steps
