@@ -25,10 +25,9 @@ export async function scrape(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const m =
-      /^(rankfeed_(?:live|nodejs_eventloop|nodejs_gc_duration_seconds_sum|nodejs_heap_size_used_bytes)\w*)(?:\{[^}]*\})? (\S+)$/.exec(
-        line,
-      );
+    const m = /^(rankfeed_(?:live|nodejs_(?:eventloop|gc|heap_size))\w*)(?:\{[^}]*\})? (\S+)$/.exec(
+      line,
+    );
     if (m) out.set(m[1], (out.get(m[1]) ?? 0) + Number(m[2]));
   }
   return out;
