@@ -99,24 +99,6 @@ export class BoardReadsService {
     return { ...page, entries: await this.withProfiles(page.entries) };
   }
 
-  /**
-   * A live view's entries as REST returns them (profiles joined), with the board's content version
-   * the page was read at; NOT_RANKED for a window around a player with no score in the cycle.
-   */
-  async viewPage(
-    board: StoredBoard,
-    period: Period,
-    cycle: Cycle,
-    query: { mode: 'top'; limit: number } | { mode: 'around'; playerId: string; radius: number },
-  ): Promise<{ version: number; entries: EntryView[] } | 'NOT_RANKED'> {
-    const page =
-      query.mode === 'top'
-        ? await this.repo.range(board, period, cycle.id, query.limit, { mode: 'top' }, true)
-        : await this.repo.range(board, period, cycle.id, 0, query, true);
-    if (page === 'NOT_RANKED') return page;
-    return { version: page.version, entries: await this.withProfiles(page.entries) };
-  }
-
   /** Joins profiles into a page's entries (after the ETag check, so a 304 skips it). */
   async joinProfiles(entries: RankedEntry[]): Promise<EntryView[]> {
     return this.withProfiles(entries);

@@ -26,8 +26,6 @@ export interface LocalView {
   cycle: string | null;
   /** What its room holds at (epoch, seq), when known here: ticks skip views no move reaches. */
   entries: Entry[] | null;
-  /** This instance recomputed it last, so its cool-down keeps the view here (LiveViewsService). */
-  held: boolean;
 }
 
 export type SocketSub =
@@ -119,7 +117,6 @@ export class LiveHub {
         seq: 0,
         cycle: null,
         entries: null,
-        held: false,
       };
       this.views.set(id, view);
       if (!this.byBoard.has(spec.boardId)) this.byBoard.set(spec.boardId, new Set());

@@ -239,9 +239,7 @@ export class LiveTicker implements OnModuleInit, OnApplicationShutdown {
           const r = await this.views.refresh(board, view.spec, cause, {
             force: snapshot,
             withEntries: snapshot,
-            held: view.held,
           });
-          view.held = r.kind === 'state' && r.recomputed === true;
           if (r.kind === 'busy') retry.add(boardId);
           // Held by another instance: what this one heard may be newer than that state.
           if (r.kind === 'state' && r.deferred) this.dirty.add(boardId);

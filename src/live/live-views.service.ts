@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { BoardReadsService } from '../leaderboards/board-reads.service';
 import { currentCycle } from '../leaderboards/cycle-policy';
@@ -20,14 +21,7 @@ export type RefreshResult =
    * `deferred`: another instance holds the view (recomputing it, or cooling down after doing so),
    * so changes this instance heard of may not be in it yet: check again next tick.
    */
-  | {
-      kind: 'state';
-      state: ViewState;
-      published: BoardUpdated | null;
-      deferred?: boolean;
-      /** This instance claimed, recomputed and stored it now (so it holds the cool-down). */
-      recomputed?: boolean;
-    }
+  | { kind: 'state'; state: ViewState; published: BoardUpdated | null; deferred?: boolean }
   /** Another instance holds the claim and no state exists yet, or it moved on meanwhile: retry. */
   | { kind: 'busy' }
   | { kind: 'gone' };
@@ -65,31 +59,21 @@ export class LiveViewsService {
     this.coolDownMs = Math.floor(config.live.tickMs * COOL_DOWN_SHARE);
   }
 
-  /**
-   * `held`: this instance recomputed the view last (LocalView.held). Its own tick then claims
-   * through its cool-down and all but certainly gets the claim, so the view is read right behind
-   * the claim instead of after its reply: one round trip less per tick. That read counts only if
-   * it saw at least the board version the claim did (a NOSCRIPT retry or a redirection may reorder
-   * the two); otherwise, or when the claim is not granted, it is dropped.
-   */
   async refresh(
     board: StoredBoard,
     spec: ViewSpec,
     cause: ReadCause,
-    opts: { force?: boolean; withEntries?: boolean; held?: boolean } = {},
+    opts: { force?: boolean; withEntries?: boolean } = {},
   ): Promise<RefreshResult> {
     const current = currentCycle(board, spec.period, this.clock.now());
     const cycle = current.id;
     const key = viewKeyPart(spec);
-    const claiming = this.repo.claim(board.boardId, key, cycle, this.owner, {
+    const claim = await this.repo.claim(board.boardId, key, cycle, this.owner, {
       force: opts.force ?? false,
       withEntries: opts.withEntries ?? false,
       // A subscriber's ack and a resync want the current state now; only ticks wait.
       throughCoolDown: cause !== 'tick',
     });
-    const early =
-      opts.held && cause === 'tick' ? this.read(board, spec, current).catch(() => null) : null;
-    const claim = await claiming;
     if (claim.status === 'GONE') return { kind: 'gone' };
     if (claim.status !== 'CLAIMED') {
       if (!claim.state) return { kind: 'busy' };
@@ -97,9 +81,7 @@ export class LiveViewsService {
       return { kind: 'state', state: claim.state, published: null, deferred };
     }
     liveMetrics.viewReads.inc({ cause });
-    let page = early ? await early : null;
-    if (!page || page.version < Number(claim.ver)) page = await this.read(board, spec, current);
-    const { entries } = page;
+    const entries = await this.read(board, spec, current);
     const prev = claim.state;
     const epoch = prev && prev.cycle === cycle ? prev.epoch : newEpoch();
     const update = diffView(viewId(spec), prev, { epoch, cycle, entries });
@@ -119,27 +101,21 @@ export class LiveViewsService {
     });
     if (!stored) return { kind: 'busy' };
     if (update) liveMetrics.updatesPublished.inc();
-    return { kind: 'state', state: next, published: update, recomputed: true };
+    return { kind: 'state', state: next, published: update };
   }
 
-  /**
-   * The view as a REST read returns it (entries with metadata and profiles), and the board version
-   * it was read at (-1 when unknown).
-   */
-  private async read(
-    board: StoredBoard,
-    spec: ViewSpec,
-    cycle: Cycle,
-  ): Promise<{ version: number; entries: Entry[] }> {
-    const page = await this.reads.viewPage(
-      board,
-      spec.period,
-      cycle,
-      spec.type === 'top'
-        ? { mode: 'top', limit: spec.limit }
-        : { mode: 'around', playerId: spec.playerId, radius: spec.radius },
-    );
-    // A player not (yet) on the board: the window is empty until their first score.
-    return page === 'NOT_RANKED' ? { version: -1, entries: [] } : page;
+  /** The view as a REST read returns it (entries with metadata and profiles). */
+  private async read(board: StoredBoard, spec: ViewSpec, cycle: Cycle): Promise<Entry[]> {
+    if (spec.type === 'top')
+      return (await this.reads.top(board, spec.period, cycle, spec.limit, undefined, false))
+        .entries;
+    try {
+      return (await this.reads.around(board, spec.period, cycle, spec.playerId, spec.radius))
+        .entries;
+    } catch (error) {
+      // A player not (yet) on the board: the window is empty until their first score.
+      if (error instanceof DomainError && error.code === 'NOT_RANKED') return [];
+      throw error;
+    }
   }
 }
