@@ -158,6 +158,8 @@ interface Pids {
 }
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+/** Resident memory of processes together (the service instances), MiB. */
+const rssOf = (pids: number[]): number => sum(pids.map((p) => procStats(p).rssMiB));
 
 /** Measures one step: every client process for `measureS`, CPU of each of our processes. */
 async function measureStep(
@@ -208,7 +210,7 @@ async function measureStep(
     serverRunQueuePct: (100 * (waited1 - waited0)) / elapsedMs,
     clientCpuPct: (100 * samples.reduce((a, s) => a + s.cpuMs, 0)) / elapsedMs,
     otherCpuPct: Math.max(0, (100 * (machine1 - machine0 - oursMs)) / (elapsedMs * cpus().length)),
-    rssMiB: sum(pids.servers.map((p) => procStats(p).rssMiB)),
+    rssMiB: rssOf(pids.servers),
     instances: pids.servers.length,
     windowUs: { start: startUs, end: endUs },
     ...(metrics0 && metrics1 ? windowFields(serviceWindow(metrics0, metrics1, elapsedMs)) : {}),
@@ -309,13 +311,12 @@ async function main(): Promise<void> {
 
     // 1. Memory per idle subscribed socket (nothing is submitted yet).
     const svcPids = services.map((c) => c.proc.pid as number);
-    const svcRss = (): number => sum(svcPids.map((p) => procStats(p).rssMiB));
     const svcClients = makeClients(svcUrls, 'service');
     await sleep(1000);
-    const rss0 = svcRss();
+    const rss0 = rssOf(svcPids);
     await setSockets(svcClients, opts.memorySockets);
     await sleep(3000);
-    const rss1 = svcRss();
+    const rss1 = rssOf(svcPids);
     const memory = { sockets: opts.memorySockets, rssBeforeMiB: rss0, rssAfterMiB: rss1 };
     if (opts.memorySockets > 0) {
       console.log(
